@@ -7,6 +7,7 @@ code — so translators work in one place and a check can compare both languages
 from __future__ import annotations
 
 import json
+import os
 import string
 from decimal import Decimal
 from functools import cache
@@ -41,6 +42,15 @@ def negotiate(accept_language: str | None, requested: str | None = None) -> str:
         if tag in LANGUAGES:
             return tag
     return DEFAULT_LANGUAGE
+
+
+def from_environment() -> str:
+    """The terminal's language (``DS24_LANG``, then the locale variables), English otherwise."""
+    for name in ("DS24_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")[:2].lower()
+        if value in LANGUAGES:
+            return value
+    return "en"
 
 
 def t(key: str, language: str = DEFAULT_LANGUAGE, **params: object) -> str:

@@ -30,7 +30,11 @@ def decode(body: bytes, *, max_fields: int = 1000) -> dict[str, str]:
         raise FormError("not_utf8", f"byte {error.start}") from error
     try:
         pairs = parse_qsl(
-            text, keep_blank_values=True, strict_parsing=bool(text), errors="strict", max_num_fields=max_fields
+            text,
+            keep_blank_values=True,
+            strict_parsing=bool(text),
+            errors="strict",
+            max_num_fields=max_fields,
         )
     except UnicodeDecodeError as error:
         raise FormError("not_utf8", "percent-encoded bytes") from error

@@ -66,10 +66,15 @@ def _same(expected: str, given: str) -> bool:
     return hmac.compare_digest(expected.encode("ascii"), given.strip().upper().encode("ascii", "replace"))
 
 
+def _has_signed_value(fields: Mapping[str, str]) -> bool:
+    # With no value to sign the hash is that of an empty text, which any passphrase "matches".
+    return any(value for name, value in fields.items() if name not in SIGNATURE_FIELDS)
+
+
 def verify(fields: Mapping[str, str], passphrase: str) -> bool:
     """True when the carried signature matches, in original-case or upper-case-names mode."""
     given = received_signature(fields)
-    if not given:
+    if not given or not _has_signed_value(fields):
         return False
     return _same(sign(fields, passphrase), given) or _same(sign(fields, passphrase, upper_keys=True), given)
 
@@ -92,13 +97,15 @@ def diagnose(
     """Explain a verification result.
 
     Causes are stable codes (translated by the caller): ``valid``, ``valid_upper_keys``,
-    ``missing_signature``, ``html_decoded``, ``trimmed``, ``field_changed``, ``field_added``,
-    ``field_missing``, ``upper_keys``, ``wrong_passphrase_or_changed``. With ``original``
+    ``missing_signature``, ``nothing_signed``, ``html_decoded``, ``trimmed``, ``field_changed``,
+    ``field_added``, ``field_missing``, ``wrong_passphrase_or_changed``. With ``original``
     (the message as it was sent) the changed field can be named.
     """
     given = received_signature(fields)
     if not given:
         return Diagnosis(False, "missing_signature")
+    if not _has_signed_value(fields):
+        return Diagnosis(False, "nothing_signed")
     if _same(sign(fields, passphrase), given):
         return Diagnosis(True, "valid")
     if _same(sign(fields, passphrase, upper_keys=True), given):
@@ -117,7 +124,12 @@ def diagnose(
     for name, value in fields.items():
         if name in SIGNATURE_FIELDS:
             continue
-        for cause, candidate in (("html_decoded", html.escape(value, quote=True)), ("trimmed", f" {value}")):
+        candidates = (
+            ("html_decoded", html.escape(value, quote=True)),
+            ("trimmed", f" {value}"),
+            ("trimmed", f"{value} "),
+        )
+        for cause, candidate in candidates:
             if candidate != value and _same(sign({**fields, name: candidate}, passphrase), given):
                 return Diagnosis(False, cause, name)
     return Diagnosis(False, "wrong_passphrase_or_changed")
