@@ -1,0 +1,1 @@
+"""Outbound IPN: posting signed bodies over HTTP, judging replies, scheduling retries."""

@@ -1,0 +1,156 @@
+"""Delivery of stored IPN: first attempts at once, retries on the back-off, resends by hand.
+
+Deliveries live in the database, so a restart picks up whatever was pending. Each
+connection has its own queue, worked in the order events happened, so a receiver sees a
+first payment before its rebills; a slow receiver holds only its own queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import deque
+from typing import Any
+
+import httpx
+
+from sandbox.delivery import client, schedule
+from sandbox.services.notifier import Notify, silent
+from sandbox.storage import store
+from sandbox.storage.database import Database
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        speed: float = 1.0,
+        timeout: float = 10.0,
+        concurrency: int = 32,
+        notify: Notify = silent,
+    ) -> None:
+        self.db = database
+        self.speed = speed
+        self.timeout = timeout
+        self.notify = notify
+        self._limit = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self._changed = asyncio.Condition()
+        self._in_flight: set[int] = set()
+        self._queues: dict[str, deque[dict[str, Any]]] = {}
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._client = httpx.AsyncClient(limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=16))
+        self._runner: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._runner = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._runner:
+            self._runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._runner
+        for task in self._tasks.values():
+            task.cancel()
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        await self._client.aclose()
+
+    def wake(self, _event_ids: list[int] | None = None) -> None:
+        self._wake.set()
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            for delivery in store.due_deliveries(self.db, time.time(), limit=200):
+                if delivery["id"] not in self._in_flight:
+                    self._in_flight.add(delivery["id"])
+                    key = f"{delivery['workspace']}/{delivery['connection_id']}"
+                    self._queues.setdefault(key, deque()).append(delivery)
+                    if key not in self._tasks:
+                        self._tasks[key] = asyncio.create_task(self._work(key))
+            due = store.next_due_time(self.db)
+            wait = 60.0 if due is None else max(0.0, min(60.0, due - time.time()))
+            if due is not None and wait == 0.0:
+                wait = 0.05  # in-flight deliveries are still due; look again shortly
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+
+    async def _work(self, key: str) -> None:
+        """Deliver one connection's queue in order, then end; a new task starts with new work."""
+        queue = self._queues[key]
+        try:
+            while queue:
+                await self._attempt(queue.popleft())
+        finally:
+            del self._tasks[key]
+            if queue:  # work arrived while we were finishing
+                self._tasks[key] = asyncio.create_task(self._work(key))
+
+    async def _attempt(self, delivery: dict[str, Any], *, manual: bool = False) -> client.AttemptResult:
+        try:
+            async with self._limit:
+                result = await client.post(
+                    self._client,
+                    delivery["url"],
+                    delivery["body"].encode("ascii"),
+                    rule=delivery["success"],
+                    timeout=self.timeout,
+                )
+            attempts = delivery["attempts"] + 1
+            if result.ok:
+                state, next_at = "delivered", None
+            elif manual and delivery["state"] != "pending":
+                state, next_at = delivery["state"], delivery["next_attempt_at"]
+            else:
+                delay = schedule.next_delay(attempts, self.speed)
+                state, next_at = ("failed", None) if delay is None else ("pending", time.time() + delay)
+            store.record_attempt(
+                self.db, delivery["id"], result.to_dict(), state=state, next_attempt_at=next_at, manual=manual
+            )
+            self.notify(
+                delivery["workspace"],
+                "attempt",
+                {
+                    "delivery_id": delivery["id"],
+                    "event_id": delivery["event_id"],
+                    "connection_id": delivery["connection_id"],
+                    "state": state,
+                    "attempt": attempts,
+                    "next_attempt_at": next_at,
+                    **result.to_dict(),
+                },
+            )
+            return result
+        finally:
+            self._in_flight.discard(delivery["id"])
+            async with self._changed:
+                self._changed.notify_all()
+
+    async def resend(self, delivery: dict[str, Any]) -> client.AttemptResult:
+        """Send a delivery again now, by hand, whatever its state."""
+        return await self._attempt(delivery, manual=True)
+
+    def _unsettled(self, event_ids: list[int]) -> bool:
+        marks = ",".join("?" * len(event_ids))
+        row = self.db.connection.execute(
+            f"SELECT COUNT(*) FROM deliveries WHERE event_id IN ({marks}) AND state = 'pending' AND attempts = 0",
+            event_ids,
+        ).fetchone()
+        return bool(row[0])
+
+    async def settled(self, event_ids: list[int], timeout: float) -> bool:
+        """Wait until every delivery of these events had its first attempt (or time runs out)."""
+        if not event_ids:
+            return True
+        self.wake()
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            while self._unsettled(event_ids):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), timeout=remaining)
+        return True

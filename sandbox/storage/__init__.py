@@ -1,0 +1,1 @@
+"""SQLite storage: one file (or memory for tests), WAL mode, explicit transactions."""

@@ -1,0 +1,66 @@
+-- One SQLite file holds every workspace. Domain objects are JSON documents keyed by kind;
+-- events, deliveries and attempts are rows because they are queried and counted.
+CREATE TABLE IF NOT EXISTS workspaces (
+    id TEXT PRIMARY KEY,
+    seed TEXT NOT NULL,
+    merchant_id TEXT NOT NULL,
+    merchant_name TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    last_seen_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS counters (
+    workspace TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    PRIMARY KEY (workspace, name)
+);
+CREATE TABLE IF NOT EXISTS objects (
+    workspace TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    PRIMARY KEY (workspace, kind, id)
+);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    workspace TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    name TEXT NOT NULL,
+    source TEXT NOT NULL,
+    order_id TEXT NOT NULL DEFAULT '',
+    fields TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_workspace ON events (workspace, id);
+CREATE TABLE IF NOT EXISTS deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    workspace TEXT NOT NULL,
+    event_id INTEGER NOT NULL REFERENCES events (id),
+    connection_id TEXT NOT NULL,
+    send INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    params TEXT NOT NULL,
+    state TEXT NOT NULL,           -- skipped | pending | delivered | failed
+    url TEXT NOT NULL DEFAULT '',
+    success TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL DEFAULT '',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL,
+    created_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_by_event ON deliveries (event_id);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_attempt_at);
+CREATE TABLE IF NOT EXISTS attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    delivery_id INTEGER NOT NULL REFERENCES deliveries (id),
+    at REAL NOT NULL,
+    ok INTEGER NOT NULL,
+    status INTEGER,
+    latency_ms REAL NOT NULL,
+    reply TEXT NOT NULL,
+    error TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    manual INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS attempts_by_delivery ON attempts (delivery_id);

@@ -1,0 +1,60 @@
+"""The Starlette application: API, stream and the built guide on one origin."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from importlib.metadata import PackageNotFoundError, version
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from sandbox.errors import InputError
+from sandbox.services.dispatcher import Dispatcher
+from sandbox.storage.database import Database
+from sandbox.web import api, errors
+from sandbox.web.context import Config, Context
+from sandbox.web.stream import Broker
+
+
+def _version() -> str:
+    try:
+        return version("ds24-zapier-sandbox")
+    except PackageNotFoundError:
+        return "dev"
+
+
+def create_app(config: Config | None = None) -> Starlette:
+    config = config or Config()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        database = Database(config.database)
+        broker = Broker()
+        dispatcher = Dispatcher(database, speed=config.speed, timeout=config.timeout, notify=broker.publish)
+        ctx = Context(config, database, broker, dispatcher, _version())
+        app.state.context = ctx
+        ctx.account()  # create the default account and its starter catalog before the first request
+        dispatcher.start()
+        try:
+            yield
+        finally:
+            await broker.close()
+            await dispatcher.stop()
+            database.close()
+
+    routes: list[BaseRoute] = list(api.routes)
+    if config.site_dir and os.path.isdir(config.site_dir):
+        routes.append(Mount("/", app=StaticFiles(directory=config.site_dir, html=True), name="guide"))
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={
+            InputError: errors.input_error,
+            HTTPException: errors.http_error,
+            Exception: errors.server_error,
+        },
+    )

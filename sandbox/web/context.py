@@ -1,0 +1,61 @@
+"""What every request handler needs: configuration, database, dispatcher, stream, accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+
+from sandbox.services.account import Account
+from sandbox.services.dispatcher import Dispatcher
+from sandbox.storage.database import MEMORY, Database
+from sandbox.web.stream import Broker
+
+DEFAULT_WORKSPACE = "default"
+
+
+@dataclass
+class Config:
+    database: str = MEMORY
+    host: str = "127.0.0.1"
+    port: int = 8024
+    seed: str | None = None
+    speed: float = 1.0  # retry schedule compression for demos
+    timeout: float = 10.0  # seconds before an outbound IPN counts as timed out
+    site_dir: str | None = None  # the built guide, served at /
+
+    @property
+    def database_label(self) -> str:
+        return "memory" if self.database == MEMORY else "file"
+
+    @property
+    def base_url(self) -> str:
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}"
+
+
+@dataclass
+class Context:
+    config: Config
+    database: Database
+    broker: Broker
+    dispatcher: Dispatcher
+    version: str
+    accounts: dict[str, Account] = field(default_factory=dict)
+
+    def account(self, workspace: str = DEFAULT_WORKSPACE) -> Account:
+        account = self.accounts.get(workspace)
+        if account is None:
+            account = Account.open(self.database, workspace, seed=self.config.seed, notify=self.broker.publish)
+            account.on_event_stored.append(self.dispatcher.wake)
+            self.accounts[workspace] = account
+        return account
+
+
+def context(request: Request) -> Context:
+    return request.app.state.context
+
+
+def account_for(request: Request) -> Account:
+    """The reader's vendor account (one shared workspace until per-reader workspaces exist)."""
+    return context(request).account()
