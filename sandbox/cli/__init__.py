@@ -7,55 +7,17 @@ HTTP API; ``--json`` prints the API's answer for scripts.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sandbox import i18n
-from sandbox.cli import offline
+from sandbox.cli import offline, zapier
 from sandbox.cli.client import Api, CommandError
+from sandbox.cli.output import print_deliveries, show, yes_no
 
 DEFAULT_SERVER = "http://127.0.0.1:8024"
-
-
-def _yes_no(text: str) -> bool:
-    if text.lower() in ("yes", "y", "oui", "true", "1"):
-        return True
-    if text.lower() in ("no", "n", "non", "false", "0"):
-        return False
-    raise argparse.ArgumentTypeError("yes | no")
-
-
-def _print(args: argparse.Namespace, data: Any, human: Callable[[], None]) -> None:
-    if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        human()
-
-
-def _deliveries(lang: str, events: list[dict[str, Any]]) -> None:
-    for event in events:
-        for delivery in event["deliveries"]:
-            attempts = delivery["attempts"]
-            if not delivery["send"]:
-                detail = " — " + delivery["explanation"][lang]
-            elif attempts:
-                last = attempts[-1]
-                error = f", {last['error']}" if last["error"] else ""
-                detail = f" (HTTP {last['status'] or '-'}, {last['latency_ms']:.0f} ms{error})"
-            else:
-                detail = ""
-            print(
-                i18n.t(
-                    "cli.delivery",
-                    lang,
-                    connection=delivery["connection_name"] or delivery["connection_id"],
-                    state=delivery["state"],
-                    detail=detail,
-                )
-            )
 
 
 def cmd_products(args: argparse.Namespace, api: Api) -> None:
@@ -81,7 +43,7 @@ def cmd_products(args: argparse.Namespace, api: Api) -> None:
                 )
             )
 
-    _print(args, {"products": products}, human)
+    show(args, {"products": products}, human)
 
 
 def cmd_connect(args: argparse.Namespace, api: Api) -> None:
@@ -96,7 +58,7 @@ def cmd_connect(args: argparse.Namespace, api: Api) -> None:
     if args.event:
         body["transactions"] = args.event
     data = api.post("/api/connections", body)
-    _print(args, data, lambda: print(i18n.t("cli.connected", api.language, **data)))
+    show(args, data, lambda: print(i18n.t("cli.connected", api.language, **data)))
 
 
 def cmd_connections(args: argparse.Namespace, api: Api) -> None:
@@ -106,12 +68,12 @@ def cmd_connections(args: argparse.Namespace, api: Api) -> None:
         for item in data["connections"]:
             print(i18n.t("cli.connected", api.language, **item))
 
-    _print(args, data, human)
+    show(args, data, human)
 
 
 def cmd_test_connection(args: argparse.Namespace, api: Api) -> None:
     data = api.post(f"/api/connections/{args.connection_id}/test")
-    _print(args, data, lambda: _deliveries(api.language, data["events"]))
+    show(args, data, lambda: print_deliveries(api.language, data["events"]))
 
 
 def cmd_pay(args: argparse.Namespace, api: Api) -> None:
@@ -145,9 +107,9 @@ def cmd_pay(args: argparse.Namespace, api: Api) -> None:
             )
         for ticket in data["eticket_ids"]:
             print(i18n.t("cli.eticket", api.language, id=ticket))
-        _deliveries(api.language, data["events"])
+        print_deliveries(api.language, data["events"])
 
-    _print(args, data, human)
+    show(args, data, human)
 
 
 def cmd_order(args: argparse.Namespace, api: Api) -> None:
@@ -166,9 +128,9 @@ def cmd_order(args: argparse.Namespace, api: Api) -> None:
                 amount=item["amount"],
             )
         )
-        _deliveries(api.language, data["events"])
+        print_deliveries(api.language, data["events"])
 
-    _print(args, data, human)
+    show(args, data, human)
 
 
 def cmd_affiliate(args: argparse.Namespace, api: Api) -> None:
@@ -176,9 +138,9 @@ def cmd_affiliate(args: argparse.Namespace, api: Api) -> None:
 
     def human() -> None:
         print(i18n.t("cli.affiliate", api.language, **data["affiliate"]))
-        _deliveries(api.language, data["events"])
+        print_deliveries(api.language, data["events"])
 
-    _print(args, data, human)
+    show(args, data, human)
 
 
 def cmd_eticket(args: argparse.Namespace, api: Api) -> None:
@@ -195,9 +157,9 @@ def cmd_eticket(args: argparse.Namespace, api: Api) -> None:
         ticket = data["eticket"]
         complete = all(ticket[name] for name in ("holder_first_name", "holder_last_name", "holder_email"))
         print(i18n.t("cli.eticket_changed", api.language, id=ticket["id"], state=ticket["state"], complete=complete))
-        _deliveries(api.language, data["events"])
+        print_deliveries(api.language, data["events"])
 
-    _print(args, data, human)
+    show(args, data, human)
 
 
 def cmd_events(args: argparse.Namespace, api: Api) -> None:
@@ -223,9 +185,9 @@ def cmd_events(args: argparse.Namespace, api: Api) -> None:
                     summary=summary,
                 )
             )
-            _deliveries(api.language, [event])
+            print_deliveries(api.language, [event])
 
-    _print(args, data, human)
+    show(args, data, human)
 
 
 def cmd_report(args: argparse.Namespace, api: Api) -> None:
@@ -240,12 +202,12 @@ def cmd_report(args: argparse.Namespace, api: Api) -> None:
                 f"{row['attempt_count']}× {row['explanation'][api.language] if not row['send'] else ''}"
             )
 
-    _print(args, data, human)
+    show(args, data, human)
 
 
 def cmd_resend(args: argparse.Namespace, api: Api) -> None:
     data = api.post(f"/api/deliveries/{args.delivery_id}/resend")
-    _print(
+    show(
         args,
         data,
         lambda: print(
@@ -324,8 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="payment, refund, chargeback, payment_missed, payment_denial, rebill_cancelled, "
         "rebill_resumed, last_paid_day",
     )
-    connect.add_argument("--follow-ups", type=_yes_no, default=True, metavar="yes|no")
-    connect.add_argument("--incomplete-etickets", type=_yes_no, default=True, metavar="yes|no")
+    connect.add_argument("--follow-ups", type=yes_no, default=True, metavar="yes|no")
+    connect.add_argument("--incomplete-etickets", type=yes_no, default=True, metavar="yes|no")
     connect.set_defaults(handler=cmd_connect)
 
     commands.add_parser("connections", help="list IPN connections").set_defaults(handler=cmd_connections)
@@ -377,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     resend.set_defaults(handler=cmd_resend)
 
     offline.add_commands(commands)
+    zapier.add_commands(commands)
     return parser
 
 

@@ -43,7 +43,15 @@ def judge(status: int, reply: str, rule: str) -> str:
     return ""
 
 
-async def post(client: httpx.AsyncClient, url: str, body: bytes, *, rule: str, timeout: float) -> AttemptResult:
+async def post(
+    client: httpx.AsyncClient,
+    url: str,
+    body: bytes,
+    *,
+    rule: str,
+    timeout: float,
+    headers: dict[str, str] | None = None,
+) -> AttemptResult:
     """One delivery attempt; never raises for network trouble, it is a failed attempt."""
     started = time.perf_counter()
     try:
@@ -52,7 +60,7 @@ async def post(client: httpx.AsyncClient, url: str, body: bytes, *, rule: str, t
             content=body,
             timeout=timeout,
             follow_redirects=False,
-            headers={"Content-Type": CONTENT_TYPE, "User-Agent": USER_AGENT},
+            headers={"Content-Type": CONTENT_TYPE, "User-Agent": USER_AGENT, **(headers or {})},
         )
     except httpx.TimeoutException as error:
         return AttemptResult(False, None, (time.perf_counter() - started) * 1000, "", "timeout", type(error).__name__)

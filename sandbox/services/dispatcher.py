@@ -20,6 +20,9 @@ from sandbox.services.notifier import Notify, silent
 from sandbox.storage import store
 from sandbox.storage.database import Database
 
+# Sandbox-only header: lets the built-in receivers link what they got to the delivery that sent it.
+DELIVERY_HEADER = "X-Sandbox-Delivery"
+
 
 class Dispatcher:
     def __init__(
@@ -97,6 +100,7 @@ class Dispatcher:
                     delivery["body"].encode("ascii"),
                     rule=delivery["success"],
                     timeout=self.timeout,
+                    headers={DELIVERY_HEADER: str(delivery["id"])},
                 )
             attempts = delivery["attempts"] + 1
             if result.ok:

@@ -64,3 +64,34 @@ CREATE TABLE IF NOT EXISTS attempts (
     manual INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS attempts_by_delivery ON attempts (delivery_id);
+-- The simulated Zapier side: what its hook received, each Zap's run, and what actions made.
+CREATE TABLE IF NOT EXISTS receptions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    workspace TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    delivery_id INTEGER,
+    event TEXT NOT NULL,
+    accepted INTEGER NOT NULL,
+    record_id TEXT,
+    duplicate INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS receptions_by_workspace ON receptions (workspace, id);
+CREATE INDEX IF NOT EXISTS receptions_by_delivery ON receptions (delivery_id);
+CREATE TABLE IF NOT EXISTS seen_records (
+    workspace TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    PRIMARY KEY (workspace, record_id)
+);
+CREATE TABLE IF NOT EXISTS zap_runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    workspace TEXT NOT NULL,
+    reception_id INTEGER REFERENCES receptions (id),
+    zap_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    test INTEGER NOT NULL DEFAULT 0,
+    data TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS zap_runs_by_zap ON zap_runs (workspace, zap_id, id);
+CREATE INDEX IF NOT EXISTS zap_runs_by_reception ON zap_runs (reception_id);

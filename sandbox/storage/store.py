@@ -214,3 +214,108 @@ def record_attempt(
             "UPDATE deliveries SET attempts = attempts + 1, state = ?, next_attempt_at = ? WHERE id = ?",
             (state, next_attempt_at, delivery_id),
         )
+
+
+def _run(row: Any) -> dict[str, Any]:
+    return {**json.loads(row["data"]), "id": row["id"], "created_at": row["created_at"], "test": bool(row["test"])}
+
+
+class ZapierStore:
+    """Queries of the simulated Zapier side of one workspace."""
+
+    def __init__(self, database: Database, workspace: str) -> None:
+        self.db = database
+        self.workspace = workspace
+
+    @property
+    def sql(self) -> Any:
+        return self.db.connection
+
+    def add_reception(self, reception: dict[str, Any], delivery_id: int | None) -> int:
+        cursor = self.sql.execute(
+            "INSERT INTO receptions (workspace, received_at, delivery_id, event, accepted, record_id, duplicate, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.workspace,
+                reception["received_at"],
+                delivery_id,
+                reception["event"],
+                int(reception["accepted"]),
+                reception["record_id"],
+                int(reception["duplicate"]),
+                json.dumps(reception, ensure_ascii=False),
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def remember(self, record_id: str) -> None:
+        self.sql.execute(
+            "INSERT OR IGNORE INTO seen_records (workspace, record_id) VALUES (?, ?)", (self.workspace, record_id)
+        )
+
+    def seen(self, record_id: str) -> bool:
+        row = self.sql.execute(
+            "SELECT 1 FROM seen_records WHERE workspace = ? AND record_id = ?", (self.workspace, record_id)
+        ).fetchone()
+        return row is not None
+
+    def add_run(
+        self,
+        reception_id: int | None,
+        zap_id: str,
+        status: str,
+        data: dict[str, Any],
+        created_at: str,
+        *,
+        test: bool = False,
+    ) -> int:
+        cursor = self.sql.execute(
+            "INSERT INTO zap_runs (workspace, reception_id, zap_id, status, test, data, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (self.workspace, reception_id, zap_id, status, int(test), json.dumps(data, ensure_ascii=False), created_at),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def receptions(self, limit: int = 50, accepted_only: bool = False) -> list[dict[str, Any]]:
+        query = "SELECT * FROM receptions WHERE workspace = ?"
+        if accepted_only:
+            query += " AND accepted = 1"
+        rows = self.sql.execute(query + " ORDER BY id DESC LIMIT ?", (self.workspace, limit)).fetchall()
+        return [{**json.loads(row["data"]), "id": row["id"], "delivery_id": row["delivery_id"]} for row in rows]
+
+    def runs(self, zap_id: str | None = None, limit: int = 100, status: str | None = None) -> list[dict[str, Any]]:
+        query = "SELECT * FROM zap_runs WHERE workspace = ?"
+        params: list[Any] = [self.workspace]
+        if zap_id is not None:
+            query += " AND zap_id = ?"
+            params.append(zap_id)
+        if status is not None:
+            query += " AND status = ?"
+            params.append(status)
+        query += " ORDER BY id DESC LIMIT ?"
+        params.append(limit)
+        return [_run(row) for row in self.sql.execute(query, params).fetchall()]
+
+    def runs_of_deliveries(self, delivery_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+        """Each delivery's Zap runs, through the reception that delivery produced."""
+        if not delivery_ids:
+            return {}
+        marks = ",".join("?" * len(delivery_ids))
+        rows = self.sql.execute(
+            f"SELECT receptions.delivery_id AS delivery_id, zap_runs.* FROM zap_runs"
+            f" JOIN receptions ON receptions.id = zap_runs.reception_id"
+            f" WHERE receptions.workspace = ? AND receptions.delivery_id IN ({marks}) ORDER BY zap_runs.id",
+            (self.workspace, *delivery_ids),
+        ).fetchall()
+        found: dict[int, list[dict[str, Any]]] = {}
+        for row in rows:
+            found.setdefault(row["delivery_id"], []).append(_run(row))
+        return found
+
+
+def workspace_of(database: Database, kind: str, object_id: str) -> str | None:
+    """Which workspace owns a document, for URLs that name an object but not its owner."""
+    row = database.connection.execute(
+        "SELECT workspace FROM objects WHERE kind = ? AND id = ?", (kind, object_id)
+    ).fetchone()
+    return row[0] if row else None

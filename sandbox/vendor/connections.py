@@ -47,7 +47,7 @@ class Connection:
 
     def decide(self, fields: dict[str, str]) -> filters.Decision:
         if not self.active and fields.get("event") != "connection_test":
-            return filters.Decision(False, "connection_inactive")
+            return filters.Decision(False, "zapier_no_zap" if self.kind == "zapier" else "connection_inactive")
         return filters.decide(self.settings(), fields)
 
     def masked(self) -> dict[str, Any]:

@@ -15,9 +15,10 @@ from starlette.staticfiles import StaticFiles
 from sandbox.errors import InputError
 from sandbox.services.dispatcher import Dispatcher
 from sandbox.storage.database import Database
-from sandbox.web import api, errors
+from sandbox.web import api, errors, zapier_api
 from sandbox.web.context import Config, Context
 from sandbox.web.stream import Broker
+from sandbox.zapier.reasons import ZapierError
 
 
 def _version() -> str:
@@ -46,7 +47,7 @@ def create_app(config: Config | None = None) -> Starlette:
             await dispatcher.stop()
             database.close()
 
-    routes: list[BaseRoute] = list(api.routes)
+    routes: list[BaseRoute] = [*api.routes, *zapier_api.routes]
     if config.site_dir and os.path.isdir(config.site_dir):
         routes.append(Mount("/", app=StaticFiles(directory=config.site_dir, html=True), name="guide"))
     return Starlette(
@@ -54,6 +55,7 @@ def create_app(config: Config | None = None) -> Starlette:
         lifespan=lifespan,
         exception_handlers={
             InputError: errors.input_error,
+            ZapierError: errors.zapier_error,
             HTTPException: errors.http_error,
             Exception: errors.server_error,
         },

@@ -8,6 +8,7 @@ from starlette.requests import Request
 
 from sandbox.services.account import Account
 from sandbox.services.dispatcher import Dispatcher
+from sandbox.services.zapier import ZapierAccount
 from sandbox.storage.database import MEMORY, Database
 from sandbox.web.stream import Broker
 
@@ -42,6 +43,7 @@ class Context:
     dispatcher: Dispatcher
     version: str
     accounts: dict[str, Account] = field(default_factory=dict)
+    zapier_accounts: dict[str, ZapierAccount] = field(default_factory=dict)
 
     def account(self, workspace: str = DEFAULT_WORKSPACE) -> Account:
         account = self.accounts.get(workspace)
@@ -51,6 +53,13 @@ class Context:
             self.accounts[workspace] = account
         return account
 
+    def zapier(self, workspace: str = DEFAULT_WORKSPACE) -> ZapierAccount:
+        zapier = self.zapier_accounts.get(workspace)
+        if zapier is None:
+            zapier = ZapierAccount(self.account(workspace), self.config.base_url)
+            self.zapier_accounts[workspace] = zapier
+        return zapier
+
 
 def context(request: Request) -> Context:
     return request.app.state.context
@@ -59,3 +68,7 @@ def context(request: Request) -> Context:
 def account_for(request: Request) -> Account:
     """The reader's vendor account (one shared workspace until per-reader workspaces exist)."""
     return context(request).account()
+
+
+def zapier_for(request: Request) -> ZapierAccount:
+    return context(request).zapier()

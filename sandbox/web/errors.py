@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse
 
 from sandbox import i18n
 from sandbox.errors import InputError
+from sandbox.zapier.reasons import ZapierError
 
 
 def language(request: Request) -> str:
@@ -46,3 +47,15 @@ async def http_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def server_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(request, 500, "internal")
+
+
+async def zapier_error(request: Request, exc: Exception) -> JSONResponse:
+    """Problems with a Zap's input: every one of them, each saying what to fix."""
+    assert isinstance(exc, ZapierError)
+    lang = language(request)
+    problems = [reason.to_dict() for reason in exc.reasons]
+    message = " ".join(reason.text(lang) for reason in exc.reasons)
+    return JSONResponse(
+        {"error": {"code": exc.code, "message": message, "params": exc.params, "language": lang, "problems": problems}},
+        status_code=400,
+    )

@@ -7,13 +7,19 @@ from typing import Any
 from sandbox import i18n
 from sandbox.ipn import form
 from sandbox.services.account import Account
+from sandbox.storage.store import ZapierStore
 
 
 def decision_text(reason: str, params: dict[str, str]) -> dict[str, str]:
     return i18n.both(f"decision.{reason}", **params)
 
 
-def delivery_view(delivery: dict[str, Any], attempts: list[dict[str, Any]], names: dict[str, str]) -> dict[str, Any]:
+def delivery_view(
+    delivery: dict[str, Any],
+    attempts: list[dict[str, Any]],
+    names: dict[str, str],
+    runs: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     body = form.decode(delivery["body"].encode("ascii")) if delivery["body"] else {}
     return {
         "id": delivery["id"],
@@ -33,6 +39,7 @@ def delivery_view(delivery: dict[str, Any], attempts: list[dict[str, Any]], name
             {key: attempt[key] for key in ("at", "ok", "status", "latency_ms", "reply", "error", "detail", "manual")}
             for attempt in attempts
         ],
+        "zap_runs": runs or [],
     }
 
 
@@ -45,10 +52,11 @@ def events_view(account: Account, rows: list[dict[str, Any]]) -> list[dict[str, 
     for attempt in attempts:
         by_delivery.setdefault(attempt["delivery_id"], []).append(attempt)
     names = {connection.id: connection.name for connection in account.connections()}
+    runs = ZapierStore(store.db, store.workspace).runs_of_deliveries([delivery["id"] for delivery in deliveries])
     by_event: dict[int, list[dict[str, Any]]] = {}
     for delivery in deliveries:
         by_event.setdefault(delivery["event_id"], []).append(
-            delivery_view(delivery, by_delivery.get(delivery["id"], []), names)
+            delivery_view(delivery, by_delivery.get(delivery["id"], []), names, runs.get(delivery["id"]))
         )
     return [
         {
