@@ -9,6 +9,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
@@ -19,6 +21,8 @@ from sandbox.web import api, errors, zapier_api
 from sandbox.web.context import Config, Context
 from sandbox.web.stream import Broker
 from sandbox.zapier.reasons import ZapierError
+
+LOCAL_ORIGINS = r"http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?"
 
 
 def _version() -> str:
@@ -52,6 +56,10 @@ def create_app(config: Config | None = None) -> Starlette:
         routes.append(Mount("/", app=StaticFiles(directory=config.site_dir, html=True), name="guide"))
     return Starlette(
         routes=routes,
+        middleware=[
+            # A writer's `mkdocs serve` page (another port on this machine) may call the API.
+            Middleware(CORSMiddleware, allow_origin_regex=LOCAL_ORIGINS, allow_methods=["*"], allow_headers=["*"]),
+        ],
         lifespan=lifespan,
         exception_handlers={
             InputError: errors.input_error,
