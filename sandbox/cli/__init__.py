@@ -225,15 +225,25 @@ def cmd_resend(args: argparse.Namespace, api: Api) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    from sandbox.web.server import serve  # the server's dependencies load only when serving
+    # The server's dependencies load only when serving.
+    from sandbox.services.limits import SHARED, UNLIMITED
+    from sandbox.web.context import Config
+    from sandbox.web.server import serve
 
     serve(
-        host=args.host,
-        port=args.port,
-        database=args.db,
-        seed=args.seed,
-        speed=args.speed,
-        site=args.site,
+        Config(
+            database=args.db,
+            host=args.host,
+            port=args.port,
+            seed=args.seed,
+            speed=args.speed,
+            timeout=args.timeout,
+            site_dir=args.site,
+            per_reader=args.per_reader,
+            idle_seconds=args.idle_minutes * 60,
+            limits=SHARED if args.per_reader else UNLIMITED,
+            allowed_hosts=tuple(args.allow_host),
+        ),
         language=i18n.from_environment(),
     )
 
@@ -268,6 +278,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--site",
         default=os.environ.get("DS24_SANDBOX_SITE", "site"),
         help="folder of the built guide, served at / (default %(default)s)",
+    )
+    serve.add_argument("--timeout", type=float, default=10.0, help="seconds before an IPN post times out")
+    serve.add_argument(
+        "--per-reader", action="store_true", help="public instance: each browser gets its own workspace, with quotas"
+    )
+    serve.add_argument(
+        "--idle-minutes",
+        type=float,
+        default=24 * 60,
+        help="with --per-reader: delete workspaces idle this long (default one day)",
+    )
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="when not bound to loopback: a host IPN may be sent to (*.example.com allowed)",
     )
     serve.set_defaults(handler=cmd_serve, offline=True)
 

@@ -11,9 +11,10 @@ from typing import Any
 
 from sandbox.errors import InputError, NotFound
 from sandbox.ipn import form, signing
+from sandbox.services.limits import UNLIMITED, Limits
 from sandbox.services.notifier import Notify, silent
 from sandbox.storage.database import Database
-from sandbox.storage.store import Store
+from sandbox.storage.store import Store, workspace_of
 from sandbox.vendor import connections, etickets, identifiers, orders, payloads, people, products
 from sandbox.vendor.affiliates import Affiliate
 from sandbox.vendor.connections import Connection
@@ -43,15 +44,24 @@ def now_text() -> str:
 class Account:
     """One workspace's vendor account. Create with :meth:`open`."""
 
-    def __init__(self, store: Store, merchant: Merchant, seed: str, notify: Notify) -> None:
+    def __init__(self, store: Store, merchant: Merchant, seed: str, notify: Notify, limits: Limits = UNLIMITED) -> None:
         self.store = store
+        self.limits = limits
         self.merchant = merchant
         self.seed = seed
         self._notify = notify
         self.on_event_stored: list = []  # callbacks(event_ids) run after commit, e.g. waking delivery
 
     @classmethod
-    def open(cls, database: Database, workspace: str, *, seed: str | None = None, notify: Notify = silent) -> Account:
+    def open(
+        cls,
+        database: Database,
+        workspace: str,
+        *,
+        seed: str | None = None,
+        notify: Notify = silent,
+        limits: Limits = UNLIMITED,
+    ) -> Account:
         """Load the account, creating it with the starter catalog on first use."""
         store = Store(database, workspace)
         row = store.workspace_row()
@@ -61,11 +71,11 @@ class Account:
             merchant = Merchant(str(chooser.randint(10**7, 10**8 - 1)), "boutique_sandbox")
             with store.transaction():
                 store.create_workspace(seed, merchant.id, merchant.name)
-                account = cls(store, merchant, seed, notify)
+                account = cls(store, merchant, seed, notify, limits)
                 for data in products.STARTER:
                     account._add_product(dict(data))
             return account
-        return cls(store, Merchant(row["merchant_id"], row["merchant_name"]), row["seed"], notify)
+        return cls(store, Merchant(row["merchant_id"], row["merchant_name"]), row["seed"], notify, limits)
 
     def notify(self, kind: str, data: dict[str, Any]) -> None:
         self._notify(self.store.workspace, kind, data)
@@ -93,6 +103,7 @@ class Account:
         return product
 
     def add_product(self, data: dict[str, Any]) -> Product:
+        self.limits.check(self.store, "product")
         with self.store.transaction():
             product = self._add_product(data)
         self.notify("product", product.to_dict())
@@ -122,7 +133,11 @@ class Account:
         known = {product.id for product in self.products()}
         with self.store.transaction():
             if connection_id is None:
-                new_id = str(self.store.next_number("connection", 654300))
+                self.limits.check(self.store, "connection")
+                chooser = self._chooser("connection")
+                new_id = str(chooser.randint(100000, 999999))
+                while workspace_of(self.store.db, "connection", new_id):  # ids are global, like ipn_config_id
+                    new_id = str(chooser.randint(100000, 999999))
                 connection = connections.build(new_id, data, known)
                 connection = Connection.from_dict({**connection.to_dict(), "kind": kind})
             else:
@@ -140,6 +155,7 @@ class Account:
     def _emit(self, fields: dict[str, str], *, order_id: str = "", only: Connection | None = None) -> int:
         """Store the event and, for every connection, the decision and the signed body."""
         targets = [only] if only else self.connections()
+        self.limits.check(self.store, "event")
         with self.store.transaction():
             event_id = self.store.add_event(fields["event"], "simulated", fields, order_id)
             for connection in targets:

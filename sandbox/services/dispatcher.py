@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from sandbox.delivery import client, schedule
+from sandbox.delivery.guard import ANYWHERE, Destinations
 from sandbox.services.notifier import Notify, silent
 from sandbox.storage import store
 from sandbox.storage.database import Database
@@ -33,8 +34,10 @@ class Dispatcher:
         timeout: float = 10.0,
         concurrency: int = 32,
         notify: Notify = silent,
+        destinations: Destinations = ANYWHERE,
     ) -> None:
         self.db = database
+        self.destinations = destinations
         self.speed = speed
         self.timeout = timeout
         self.notify = notify
@@ -93,15 +96,19 @@ class Dispatcher:
 
     async def _attempt(self, delivery: dict[str, Any], *, manual: bool = False) -> client.AttemptResult:
         try:
-            async with self._limit:
-                result = await client.post(
-                    self._client,
-                    delivery["url"],
-                    delivery["body"].encode("ascii"),
-                    rule=delivery["success"],
-                    timeout=self.timeout,
-                    headers={DELIVERY_HEADER: str(delivery["id"])},
-                )
+            refused = await self.destinations.check(delivery["url"])
+            if refused:
+                result = client.AttemptResult(False, None, 0.0, "", "destination_refused", refused)
+            else:
+                async with self._limit:
+                    result = await client.post(
+                        self._client,
+                        delivery["url"],
+                        delivery["body"].encode("ascii"),
+                        rule=delivery["success"],
+                        timeout=self.timeout,
+                        headers={DELIVERY_HEADER: str(delivery["id"])},
+                    )
             attempts = delivery["attempts"] + 1
             if result.ok:
                 state, next_at = "delivered", None

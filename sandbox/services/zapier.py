@@ -206,6 +206,7 @@ class ZapierAccount:
         )
 
     def create_zap(self, data: dict[str, Any], language: str) -> Zap:
+        self.account.limits.check(self.account.store, "zap")
         return self._save(self._zap_from(data, language, None))
 
     def update_zap(self, zap_id: str, data: dict[str, Any], language: str) -> Zap:

@@ -80,6 +80,10 @@ class Store:
         return int(row[0])
 
     # events and deliveries -------------------------------------------------------------
+    def count_events(self) -> int:
+        row = self.sql.execute("SELECT COUNT(*) FROM events WHERE workspace = ?", (self.workspace,)).fetchone()
+        return int(row[0])
+
     def add_event(self, name: str, source: str, fields: dict[str, str], order_id: str = "") -> int:
         cursor = self.sql.execute(
             "INSERT INTO events (workspace, created_at, name, source, order_id, fields) VALUES (?, ?, ?, ?, ?, ?)",

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
-from sandbox.errors import NotFound
+from sandbox.errors import InputError, NotFound
 from sandbox.ipn import events
 from sandbox.vendor import orders
 from sandbox.web import requests, views
@@ -46,15 +46,26 @@ async def list_connections(request: Request) -> JSONResponse:
     return JSONResponse({"connections": [connection.masked() for connection in account.connections()]})
 
 
+def _check_destination(request: Request, data: dict[str, Any]) -> None:
+    """On an exposed sandbox, refuse a URL outside the allow-list before saving it."""
+    if "url" in data:
+        refused = context(request).config.destinations.precheck(str(data["url"]))
+        if refused:
+            raise InputError(f"destination_{refused}", url=str(data["url"])[:200])
+
+
 async def create_connection(request: Request) -> JSONResponse:
     account = account_for(request)
-    connection = account.save_connection(await requests.json_object(request))
+    data = await requests.json_object(request)
+    _check_destination(request, data)
+    connection = account.save_connection(data)
     return JSONResponse(connection.masked(), status_code=201)
 
 
 async def edit_connection(request: Request) -> JSONResponse:
     account = account_for(request)
     data = await requests.json_object(request)
+    _check_destination(request, data)
     connection = account.save_connection(data, connection_id=request.path_params["connection_id"])
     return JSONResponse(connection.masked())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator
@@ -17,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from sandbox.errors import InputError
 from sandbox.services.dispatcher import Dispatcher
 from sandbox.storage.database import Database
-from sandbox.web import api, errors, zapier_api
+from sandbox.web import api, errors, workspaces, zapier_api
 from sandbox.web.context import Config, Context
 from sandbox.web.stream import Broker
 from sandbox.zapier.reasons import ZapierError
@@ -32,6 +33,15 @@ def _version() -> str:
         return "dev"
 
 
+async def _expire_idle(ctx: Context) -> None:
+    """Delete idle per-reader workspaces now and then."""
+    every = max(1.0, min(300.0, ctx.config.idle_seconds / 4))
+    while True:
+        await asyncio.sleep(every)
+        for workspace in workspaces.expire(ctx.database, ctx.config.idle_seconds):
+            ctx.forget(workspace)
+
+
 def create_app(config: Config | None = None) -> Starlette:
     config = config or Config()
 
@@ -39,14 +49,24 @@ def create_app(config: Config | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         database = Database(config.database)
         broker = Broker()
-        dispatcher = Dispatcher(database, speed=config.speed, timeout=config.timeout, notify=broker.publish)
+        dispatcher = Dispatcher(
+            database,
+            speed=config.speed,
+            timeout=config.timeout,
+            notify=broker.publish,
+            destinations=config.destinations,
+        )
         ctx = Context(config, database, broker, dispatcher, _version())
         app.state.context = ctx
-        ctx.account()  # create the default account and its starter catalog before the first request
+        if not config.per_reader:
+            ctx.account()  # create the account and its starter catalog before the first request
         dispatcher.start()
+        cleaner = asyncio.create_task(_expire_idle(ctx)) if config.per_reader else None
         try:
             yield
         finally:
+            if cleaner:
+                cleaner.cancel()
             await broker.close()
             await dispatcher.stop()
             database.close()
@@ -59,6 +79,7 @@ def create_app(config: Config | None = None) -> Starlette:
         middleware=[
             # A writer's `mkdocs serve` page (another port on this machine) may call the API.
             Middleware(CORSMiddleware, allow_origin_regex=LOCAL_ORIGINS, allow_methods=["*"], allow_headers=["*"]),
+            Middleware(workspaces.WorkspaceMiddleware, per_reader=config.per_reader, idle_seconds=config.idle_seconds),
         ],
         lifespan=lifespan,
         exception_handlers={

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 
 from starlette.requests import Request
 
+from sandbox.delivery.guard import Destinations, is_loopback_bind
 from sandbox.services.account import Account
 from sandbox.services.dispatcher import Dispatcher
+from sandbox.services.limits import UNLIMITED, Limits
 from sandbox.services.zapier import ZapierAccount
 from sandbox.storage.database import MEMORY, Database
 from sandbox.web.stream import Broker
@@ -24,10 +26,20 @@ class Config:
     speed: float = 1.0  # retry schedule compression for demos
     timeout: float = 10.0  # seconds before an outbound IPN counts as timed out
     site_dir: str | None = None  # the built guide, served at /
+    per_reader: bool = False  # each browser gets its own workspace (a public instance)
+    idle_seconds: float = 24 * 3600  # per-reader workspaces unused this long are deleted
+    limits: Limits = UNLIMITED
+    allowed_hosts: tuple[str, ...] = ()  # outbound IPN destinations when the server is exposed
 
     @property
     def database_label(self) -> str:
         return "memory" if self.database == MEMORY else "file"
+
+    @property
+    def destinations(self) -> Destinations:
+        return Destinations(
+            exposed=not is_loopback_bind(self.host), allowed_hosts=self.allowed_hosts, own_origin=self.base_url
+        )
 
     @property
     def base_url(self) -> str:
@@ -48,10 +60,17 @@ class Context:
     def account(self, workspace: str = DEFAULT_WORKSPACE) -> Account:
         account = self.accounts.get(workspace)
         if account is None:
-            account = Account.open(self.database, workspace, seed=self.config.seed, notify=self.broker.publish)
+            account = Account.open(
+                self.database, workspace, seed=self.config.seed, notify=self.broker.publish, limits=self.config.limits
+            )
             account.on_event_stored.append(self.dispatcher.wake)
             self.accounts[workspace] = account
         return account
+
+    def forget(self, workspace: str) -> None:
+        """Drop a deleted workspace's cached services."""
+        self.accounts.pop(workspace, None)
+        self.zapier_accounts.pop(workspace, None)
 
     def zapier(self, workspace: str = DEFAULT_WORKSPACE) -> ZapierAccount:
         zapier = self.zapier_accounts.get(workspace)
@@ -65,10 +84,15 @@ def context(request: Request) -> Context:
     return request.app.state.context
 
 
+def workspace_of_request(request: Request) -> str:
+    """The reader's workspace, chosen by :class:`sandbox.web.workspaces.WorkspaceMiddleware`."""
+    return str(request.scope.get("state", {}).get("workspace", DEFAULT_WORKSPACE))
+
+
 def account_for(request: Request) -> Account:
-    """The reader's vendor account (one shared workspace until per-reader workspaces exist)."""
-    return context(request).account()
+    """The reader's vendor account."""
+    return context(request).account(workspace_of_request(request))
 
 
 def zapier_for(request: Request) -> ZapierAccount:
-    return context(request).zapier()
+    return context(request).zapier(workspace_of_request(request))

@@ -11,18 +11,15 @@ from sandbox.web.app import create_app
 from sandbox.web.context import Config
 
 
-def serve(
-    *, host: str, port: int, database: str, seed: str | None, speed: float, site: str | None, language: str
-) -> None:
-    config = Config(database=database, host=host, port=port, seed=seed, speed=speed, site_dir=site)
-    url = f"http://{host}:{port}/"
-    print(i18n.t("cli.serving", language, url=url, database=database), flush=True)
-    if not (site and os.path.isdir(site)):
+def serve(config: Config, *, language: str) -> None:
+    url = f"http://{config.host}:{config.port}/"
+    print(i18n.t("cli.serving", language, url=url, database=config.database), flush=True)
+    if not (config.site_dir and os.path.isdir(config.site_dir)):
         print(i18n.t("cli.guide_missing", language), flush=True)
     uvicorn.run(
         create_app(config),
-        host=host,
-        port=port,
+        host=config.host,
+        port=config.port,
         log_level="warning",
         timeout_graceful_shutdown=3,
         proxy_headers=False,
