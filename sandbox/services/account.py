@@ -337,7 +337,8 @@ class Account:
             number = self.store.next_number("affiliate", 1)
             person = people.fake_person(f"{self.seed}:affiliate:{number}")
             nickname = name or f"{people.ascii_name(person.first_name)}_promo{number}"
-            if not nickname.replace("_", "").replace("-", "").isalnum() or len(nickname) > 40:
+            bare = nickname.replace("_", "").replace("-", "")
+            if not (bare.isascii() and bare.isalnum()) or len(nickname) > 40:
                 raise InputError("invalid_affiliate_name", value=nickname)
             affiliate = Affiliate(
                 id=str(number), product_id=product.id, name=nickname, person=person, approved_at=now_text()

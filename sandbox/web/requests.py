@@ -20,7 +20,7 @@ async def read_body(request: Request, limit: int) -> bytes:
     """The body, refused early by Content-Length and again while streaming without one."""
     declared = request.headers.get("content-length")
     if declared is not None:
-        if not declared.isdigit():
+        if not (declared.isascii() and declared.isdigit()):
             raise InputError("invalid_parameter", field="Content-Length", value=declared, expected="")
         if int(declared) > limit:
             raise BodyTooLarge("body_too_large", max=limit)
@@ -48,10 +48,16 @@ async def json_object(request: Request) -> dict[str, Any]:
     return data
 
 
+def _is_whole_number(text: str) -> bool:
+    # str.isdigit() also accepts "²" or "٣", which int() refuses: ASCII digits only.
+    digits = text[1:] if text.startswith("-") else text
+    return digits.isascii() and digits.isdigit()
+
+
 def integer(value: Any, field: str, *, low: int, high: int, default: int) -> int:
     if value is None or value == "":
         return default
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).lstrip("-").isdigit():
+    if isinstance(value, bool) or not isinstance(value, int | str) or not _is_whole_number(str(value)):
         raise InputError("invalid_parameter", field=field, value=str(value)[:50], expected=f"{low}–{high}")
     number = int(value)
     if not low <= number <= high:

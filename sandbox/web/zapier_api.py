@@ -144,7 +144,7 @@ async def hook(request: Request) -> PlainTextResponse:
     body = await requests.read_body(request, MAX_IPN_BODY)
     delivery = request.headers.get(DELIVERY_HEADER, "")
     zapier = ctx.zapier(workspace)
-    status, reply, _ = zapier.receive(body, int(delivery) if delivery.isdigit() else None)
+    status, reply, _ = zapier.receive(body, int(delivery) if delivery.isascii() and delivery.isdigit() else None)
     return PlainTextResponse(reply, status_code=status)
 
 
