@@ -38,6 +38,12 @@ class Broker:
 
     async def close(self) -> None:
         """End every open stream, so a shutdown does not wait on them."""
+        self.close_now()
+
+    def close_now(self) -> None:
+        """The same, callable from the event loop without awaiting (a signal handler's callback)."""
+        if self.closed:
+            return
         self.closed = True
         for queues in self._subscribers.values():
             for queue in queues:
