@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sandbox import i18n
-from sandbox.cli import offline, zapier
+from sandbox.cli import offline, workbench, zapier
 from sandbox.cli.client import Api, CommandError
 from sandbox.cli.output import print_deliveries, show, yes_no
 
@@ -118,6 +118,7 @@ def cmd_order(args: argparse.Namespace, api: Api) -> None:
 
     def human() -> None:
         item = data["transaction"]
+        currency = data["events"][0]["fields"].get("currency", "EUR") if data["events"] else "EUR"
         print(
             i18n.t(
                 "cli.transaction",
@@ -125,7 +126,7 @@ def cmd_order(args: argparse.Namespace, api: Api) -> None:
                 id=item["id"],
                 event=item["event"],
                 sequence=item["pay_sequence_no"],
-                amount=item["amount"],
+                amount=i18n.format_amount(item["amount"], currency, api.language),
             )
         )
         print_deliveries(api.language, data["events"])
@@ -216,7 +217,7 @@ def cmd_resend(args: argparse.Namespace, api: Api) -> None:
                 api.language,
                 delivery_id=data["delivery_id"],
                 state="OK" if data["ok"] else data["error"],
-                status=data["status"],
+                status=data["status"] or "-",
                 latency=f"{data['latency_ms']:.0f}",
                 reply=data["reply"].splitlines()[0][:60] if data["reply"] else "",
             )
@@ -367,6 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     offline.add_commands(commands)
     zapier.add_commands(commands)
+    workbench.add_commands(commands)
     return parser
 
 

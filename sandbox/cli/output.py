@@ -42,7 +42,7 @@ def print_deliveries(lang: str, events: list[dict[str, Any]]) -> None:
                     "cli.delivery",
                     lang,
                     connection=delivery["connection_name"] or delivery["connection_id"],
-                    state=delivery["state"],
+                    state=i18n.t(f"state.{delivery['state']}", lang),
                     detail=detail,
                 )
             )

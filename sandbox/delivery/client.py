@@ -64,7 +64,7 @@ async def post(
         )
     except httpx.TimeoutException as error:
         return AttemptResult(False, None, (time.perf_counter() - started) * 1000, "", "timeout", type(error).__name__)
-    except httpx.HTTPError as error:
+    except Exception as error:  # HTTPError, and also an unusable URL (bad port…): no answer came
         return AttemptResult(
             False,
             None,

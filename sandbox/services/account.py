@@ -25,6 +25,7 @@ from sandbox.vendor.products import Product
 
 MAX_FOLLOW_UPS = 24
 MAX_TICKETS = 10
+MAX_BUYER_FIELD = 100
 BUYER_FIELDS = (
     "first_name",
     "last_name",
@@ -152,6 +153,17 @@ class Account:
         return self._emit(payloads.connection_test_event(self.merchant), only=connection)
 
     # the path of every event -------------------------------------------------------------
+    def signed_body(self, fields: dict[str, str], connection: Connection) -> dict[str, str]:
+        """The fields as ``connection`` receives them: its meta fields added, then signed."""
+        body = payloads.for_connection(
+            fields,
+            connection_id=connection.id,
+            domain_id=f"sandbox-{self.store.workspace[:12]}",
+            api_key_id=str(int(connection.id) + 1000000),
+            product_ids=",".join(connection.product_ids) or "all",
+        )
+        return signing.signed(body, connection.passphrase)
+
     def _emit(self, fields: dict[str, str], *, order_id: str = "", only: Connection | None = None) -> int:
         """Store the event and, for every connection, the decision and the signed body."""
         targets = [only] if only else self.connections()
@@ -165,14 +177,7 @@ class Account:
                         event_id, connection.id, send=False, reason=decision.reason, params=decision.params
                     )
                     continue
-                body = payloads.for_connection(
-                    fields,
-                    connection_id=connection.id,
-                    domain_id=f"sandbox-{self.store.workspace[:12]}",
-                    api_key_id=str(int(connection.id) + 1000000),
-                    product_ids=",".join(connection.product_ids) or "all",
-                )
-                encoded = form.encode(signing.signed(body, connection.passphrase)).decode("ascii")
+                encoded = form.encode(self.signed_body(fields, connection)).decode("ascii")
                 self.store.add_delivery(
                     event_id,
                     connection.id,
@@ -200,10 +205,14 @@ class Account:
         return [Order.from_dict(data) for data in self.store.all("order")]
 
     def _buyer(self, overrides: dict[str, Any] | None) -> people.Person:
-        overrides = {key: str(value) for key, value in (overrides or {}).items() if value not in (None, "")}
-        unknown = sorted(set(overrides) - set(BUYER_FIELDS))
+        given = {key: value for key, value in (overrides or {}).items() if value not in (None, "")}
+        unknown = sorted(set(given) - set(BUYER_FIELDS))
         if unknown:
             raise InputError("unknown_buyer_field", field=unknown[0], allowed=", ".join(BUYER_FIELDS))
+        for key, value in given.items():
+            if not isinstance(value, str) or len(value) > MAX_BUYER_FIELD:
+                raise InputError("invalid_buyer_field", field=key, max=MAX_BUYER_FIELD)
+        overrides = {key: value.strip() for key, value in given.items()}
         if "email" in overrides and "@" not in overrides["email"]:
             raise InputError("invalid_email", value=overrides["email"])
         chooser_seed = f"{self.seed}:buyer:{self.store.next_number('buyer', 1)}"

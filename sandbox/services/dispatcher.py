@@ -2,7 +2,8 @@
 
 Deliveries live in the database, so a restart picks up whatever was pending. Each
 connection has its own queue, worked in the order events happened, so a receiver sees a
-first payment before its rebills; a slow receiver holds only its own queue.
+first payment before its rebills; a slow receiver holds only its own queue. Retries come
+back on their schedule, after newer events, as Digistore24 does not promise order either.
 """
 
 from __future__ import annotations
@@ -49,11 +50,13 @@ class Dispatcher:
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._client = httpx.AsyncClient(limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=16))
         self._runner: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def start(self) -> None:
         self._runner = asyncio.get_running_loop().create_task(self._run())
 
     async def stop(self) -> None:
+        self._stopping = True
         if self._runner:
             self._runner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -69,7 +72,7 @@ class Dispatcher:
     async def _run(self) -> None:
         while True:
             self._wake.clear()
-            for delivery in store.due_deliveries(self.db, time.time(), limit=200):
+            for delivery in store.due_deliveries(self.db, time.time()):
                 if delivery["id"] not in self._in_flight:
                     self._in_flight.add(delivery["id"])
                     key = f"{delivery['workspace']}/{delivery['connection_id']}"
@@ -91,10 +94,12 @@ class Dispatcher:
                 await self._attempt(queue.popleft())
         finally:
             del self._tasks[key]
-            if queue:  # work arrived while we were finishing
+            if queue and not self._stopping:  # work arrived while we were finishing
                 self._tasks[key] = asyncio.create_task(self._work(key))
 
-    async def _attempt(self, delivery: dict[str, Any], *, manual: bool = False) -> client.AttemptResult:
+    async def _attempt(
+        self, delivery: dict[str, Any], *, manual: bool = False, retry: bool = True
+    ) -> client.AttemptResult:
         try:
             refused = await self.destinations.check(delivery["url"])
             if refused:
@@ -114,6 +119,8 @@ class Dispatcher:
                 state, next_at = "delivered", None
             elif manual and delivery["state"] != "pending":
                 state, next_at = delivery["state"], delivery["next_attempt_at"]
+            elif not retry:
+                state, next_at = "failed", None
             else:
                 delay = schedule.next_delay(attempts, self.speed)
                 state, next_at = ("failed", None) if delay is None else ("pending", time.time() + delay)
@@ -142,6 +149,10 @@ class Dispatcher:
     async def resend(self, delivery: dict[str, Any]) -> client.AttemptResult:
         """Send a delivery again now, by hand, whatever its state."""
         return await self._attempt(delivery, manual=True)
+
+    async def replay(self, delivery: dict[str, Any]) -> client.AttemptResult:
+        """Send a replayed (possibly edited) delivery once, now: delivered or failed, no retries."""
+        return await self._attempt(delivery, manual=True, retry=False)
 
     def _unsettled(self, event_ids: list[int]) -> bool:
         marks = ",".join("?" * len(event_ids))

@@ -173,12 +173,14 @@ class Store:
         return [dict(row) for row in rows]
 
 
-def due_deliveries(database: Database, now: float, limit: int = 50) -> list[dict[str, Any]]:
-    """Pending deliveries of every workspace whose next attempt is due, oldest first."""
+def due_deliveries(database: Database, now: float, per_connection: int = 20) -> list[dict[str, Any]]:
+    """Pending deliveries whose next attempt is due, oldest first, at most ``per_connection``
+    of each connection: a receiver with a long queue cannot crowd the others out."""
     rows = database.connection.execute(
-        "SELECT * FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ?"
-        " ORDER BY next_attempt_at, id LIMIT ?",
-        (now, limit),
+        "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY workspace, connection_id"
+        " ORDER BY next_attempt_at, id) AS place FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ?)"
+        " WHERE place <= ? ORDER BY next_attempt_at, id",
+        (now, per_connection),
     ).fetchall()
     return [_loads(row, "params") for row in rows]
 

@@ -68,8 +68,9 @@ class Connection:
 
 
 def mask(passphrase: str) -> str:
-    if len(passphrase) <= 4:
-        return "•" * len(passphrase)
+    """Show two characters at each end only when they are a small part of the whole."""
+    if len(passphrase) < 12:
+        return "•" * 8
     return f"{passphrase[:2]}{'•' * 6}{passphrase[-2:]}"
 
 
@@ -94,10 +95,27 @@ def _names(value: Any, name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(value))
 
 
+def _product_ids(value: Any) -> tuple[str, ...]:
+    """Product ids as a list (numbers or strings) or as text separated by commas."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(item, str | int) and not isinstance(item, bool) for item in value
+    ):
+        raise InputError("invalid_list", field="product_ids")
+    return tuple(str(item) for item in value)
+
+
 def check_url(url: Any) -> str:
     text = str(url or "").strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(text)
+        port = parts.port  # raises ValueError for a port that is not a number in 0–65535
+    except ValueError:
+        raise InputError("invalid_url", value=text) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
         raise InputError("invalid_url", value=text)
     return text
 
@@ -129,7 +147,7 @@ def build(
         raise InputError("passphrase_required")
     if len(passphrase) > MAX_PASSPHRASE:
         raise InputError("passphrase_too_long", max=MAX_PASSPHRASE)
-    product_ids = tuple(str(item) for item in (values.get("product_ids") or ()))
+    product_ids = _product_ids(values.get("product_ids"))
     missing = [item for item in product_ids if item not in known_products]
     if missing:
         raise InputError("unknown_product", product_id=missing[0])

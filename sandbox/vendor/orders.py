@@ -16,6 +16,7 @@ from sandbox.vendor.people import Person
 from sandbox.vendor.products import Product
 
 PLAN_TYPES = ("subscription", "installment")
+MAX_UPSELLS = 3  # an order is one sale plus up to three upsells
 # action name → (IPN event, transaction type)
 ACTIONS = {
     "rebill": ("on_payment", "payment"),
@@ -52,6 +53,7 @@ class Order:
     ended: bool = False
     paid_transaction_ids: tuple[str, ...] = ()  # payments not refunded or charged back
     custom: str = ""
+    paid_item_ids: tuple[str, ...] = ()  # the order item each of those payments paid for
 
     @property
     def product(self) -> Product:
@@ -71,6 +73,10 @@ class Order:
         )
         values = {**data, "items": items, "buyer": Person(**data["buyer"])}
         values["paid_transaction_ids"] = tuple(data["paid_transaction_ids"])
+        # Orders stored before items were tracked per payment: their payments were the main item's.
+        values["paid_item_ids"] = tuple(
+            data.get("paid_item_ids") or (items[0].order_item_id,) * len(values["paid_transaction_ids"])
+        )
         return Order(**values)
 
 
@@ -125,6 +131,7 @@ def first_payment(
         billing_status=status,
         paid_transaction_ids=(transaction_id,),
         custom=custom,
+        paid_item_ids=(order_item_id,),
     )
     transaction = Transaction(
         id=transaction_id,
@@ -188,21 +195,28 @@ def apply(order: Order, action: str, *, transaction_id: str, now: str, upsell: O
             pay_sequence_no=sequence,
             billing_status="completed" if last else "paying",
             paid_transaction_ids=(*order.paid_transaction_ids, transaction_id),
+            paid_item_ids=(*order.paid_item_ids, main.order_item_id),
         )
         return Step(new, transaction(product.price, sequence))
     if action == "upsell":
         if upsell is None:
             raise InputError("upsell_product_required")
+        if len(order.items) > MAX_UPSELLS:
+            raise Conflict("too_many_upsells", order_id=order.id, max=MAX_UPSELLS)
         sequence = 1 if upsell.product.billing_type in PLAN_TYPES else 0
         new = replace(
             order,
             items=(*order.items, upsell),
             paid_transaction_ids=(*order.paid_transaction_ids, transaction_id),
+            paid_item_ids=(*order.paid_item_ids, upsell.order_item_id),
         )
         return Step(new, transaction(upsell.product.price, sequence, upsell))
     if action in ("miss", "deny"):
         if order.rebilling_stopped:
             raise Conflict("plan_cancelled", order_id=order.id)
+        product = order.product
+        if product.billing_type == "installment" and order.pay_sequence_no >= product.installments:
+            raise Conflict("plan_completed", order_id=order.id, installments=product.installments)
         if action == "miss":
             new = replace(order, billing_status="reminding")
             return Step(new, transaction(order.product.price, order.pay_sequence_no + 1))
@@ -221,15 +235,24 @@ def apply(order: Order, action: str, *, transaction_id: str, now: str, upsell: O
         if not order.paid_transaction_ids:
             raise Conflict("nothing_to_refund", order_id=order.id)
         parent = order.paid_transaction_ids[-1]
+        # The refund takes back that payment: its item, its amount (an upsell has its own).
+        paid_item = order.paid_item_ids[-1] if len(order.paid_item_ids) == len(order.paid_transaction_ids) else ""
+        item = next((each for each in order.items if each.order_item_id == paid_item), main)
+        sequence = order.pay_sequence_no if item is main else 1 if item.product.billing_type in PLAN_TYPES else 0
         reason = "by_refund" if action == "refund" else "by_chargeback"
-        new = replace(order, paid_transaction_ids=order.paid_transaction_ids[:-1])
+        new = replace(
+            order,
+            paid_transaction_ids=order.paid_transaction_ids[:-1],
+            paid_item_ids=order.paid_item_ids[:-1],
+        )
         if order.is_plan and not order.rebilling_stopped:
             new = replace(new, billing_status="aborted", rebilling_stopped=True, stop_reason=reason, stop_noted_at=now)
         return Step(
             new,
             transaction(
-                order.product.price,
-                order.pay_sequence_no,
+                item.product.price,
+                sequence,
+                item,
                 parent_transaction_id=parent,
                 billing_stop_reason=reason if order.is_plan else "",
             ),

@@ -84,7 +84,7 @@ def order_event(merchant: Merchant, order: Order, transaction: Transaction) -> d
     item = next(item for item in order.items if item.order_item_id == transaction.order_item_id)
     product, buyer = item.product, order.buyer
     gross, net, vat = split_vat(transaction.amount, product.vat_rate)
-    fee = (net * FEE_RATE + FEE_FIXED).quantize(Decimal("0.01")) if gross else Decimal("0.00")
+    fee = min(net, (net * FEE_RATE + FEE_FIXED).quantize(Decimal("0.01"))) if gross else Decimal("0.00")
     vendor = net - fee
     first_gross, _, first_vat = split_vat(product.price, product.vat_rate)
     is_plan = product.billing_type in ("subscription", "installment")

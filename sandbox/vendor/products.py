@@ -10,6 +10,8 @@ from sandbox.errors import InputError
 
 BILLING_TYPES = ("single_payment", "subscription", "installment")
 CURRENCIES = ("EUR", "USD", "CHF", "GBP")
+INTERVALS = ("1_week", "2_week", "1_month", "3_month", "6_month", "1_year")
+LANGUAGES = ("fr", "en", "de", "es", "it", "nl")
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,28 @@ def _decimal(value: object, field: str) -> Decimal:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         raise InputError("invalid_amount", field=field, value=str(value)) from None
-    if not amount.is_finite() or amount <= 0 or amount > Decimal("100000"):
+    if not amount.is_finite() or amount > Decimal("100000"):
         raise InputError("invalid_amount", field=field, value=str(value))
-    return amount.quantize(Decimal("0.01"))
+    amount = amount.quantize(Decimal("0.01"))
+    if amount <= 0:  # checked after rounding: "0.004" must not become a free product
+        raise InputError("invalid_amount", field=field, value=str(value))
+    return amount
+
+
+def _vat_rate(value: object) -> Decimal:
+    try:
+        rate = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise InputError("invalid_amount", field="vat_rate", value=str(value)) from None
+    if not rate.is_finite() or not Decimal(0) <= rate <= Decimal(30):
+        raise InputError("invalid_amount", field="vat_rate", value=str(value))
+    return rate
+
+
+def _one_of(value: object, allowed: tuple[str, ...], code: str) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        raise InputError(code, value=str(value)[:50], allowed=", ".join(allowed))
+    return value
 
 
 def build(product_id: str, data: dict[str, Any], base: Product | None = None) -> Product:
@@ -85,16 +106,18 @@ def build(product_id: str, data: dict[str, Any], base: Product | None = None) ->
     if currency not in CURRENCIES:
         raise InputError("invalid_currency", value=currency, allowed=", ".join(CURRENCIES))
     installments = merged.get("installments", 1)
-    if isinstance(installments, bool) or not isinstance(installments, int | str) or not str(installments).isdigit():
+    if (
+        isinstance(installments, bool)
+        or not isinstance(installments, int | str)
+        or not (str(installments).isascii() and str(installments).isdigit())
+    ):
         raise InputError("invalid_installments", value=str(installments))
     installments = int(installments)
     if billing_type == "installment" and not 2 <= installments <= 36:
         raise InputError("invalid_installments", value=str(installments))
     if billing_type != "installment":
         installments = 1
-    vat = Decimal(str(merged.get("vat_rate", "20.00")))
-    if not Decimal(0) <= vat <= Decimal(30):
-        raise InputError("invalid_amount", field="vat_rate", value=str(vat))
+    vat = _vat_rate(merged.get("vat_rate", "20.00"))
     etickets = merged.get("etickets", False)
     if not isinstance(etickets, bool):
         raise InputError("invalid_boolean", field="etickets", value=str(etickets))
@@ -106,9 +129,9 @@ def build(product_id: str, data: dict[str, Any], base: Product | None = None) ->
         currency=currency,
         vat_rate=str(vat.quantize(Decimal("0.01"))),
         installments=installments,
-        interval=str(merged.get("interval", "1_month")),
+        interval=_one_of(merged.get("interval", "1_month"), INTERVALS, "invalid_interval"),
         etickets=etickets,
-        language=str(merged.get("language", "fr"))[:2],
+        language=_one_of(merged.get("language", "fr"), LANGUAGES, "invalid_language"),
     )
 
 

@@ -116,6 +116,11 @@ async def connection_report(request: Request) -> JSONResponse:
 async def test_payment(request: Request) -> JSONResponse:
     ctx = context(request)
     data = await requests.json_object(request)
+    unknown = sorted(set(data) - {"product_id", "follow_ups", "buyer", "incomplete", "tickets"})
+    if unknown:
+        raise InputError(
+            "unknown_payment_field", field=unknown[0], allowed="product_id, follow_ups, buyer, incomplete, tickets"
+        )
     account = account_for(request)
     buyer = data.get("buyer") or {}
     if not isinstance(buyer, dict):
@@ -124,7 +129,7 @@ async def test_payment(request: Request) -> JSONResponse:
         str(requests.text(data.get("product_id"), "product_id") or ""),
         follow_ups=requests.integer(data.get("follow_ups"), "follow_ups", low=0, high=24, default=0),
         buyer=buyer,
-        incomplete=bool(data.get("incomplete", False)),
+        incomplete=requests.boolean(data.get("incomplete"), "incomplete", default=False),
         tickets=requests.integer(data.get("tickets"), "tickets", low=1, high=10, default=1),
     )
     result["events"] = await _settle_and_show(request, ctx, result["event_ids"])

@@ -43,6 +43,8 @@ async def json_object(request: Request) -> dict[str, Any]:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InputError("invalid_json", detail=str(error)[:120]) from None
+    except RecursionError:
+        raise InputError("invalid_json", detail="nested too deeply") from None
     if not isinstance(data, dict):
         raise InputError("json_object_required")
     return data
@@ -63,6 +65,20 @@ def integer(value: Any, field: str, *, low: int, high: int, default: int) -> int
     if not low <= number <= high:
         raise InputError("invalid_parameter", field=field, value=str(number), expected=f"{low}–{high}")
     return number
+
+
+def boolean(value: Any, field: str, *, default: bool) -> bool:
+    """true/false, or the words a form or a person would use; anything else is an error."""
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in ("true", "yes", "1", "on", "oui"):
+        return True
+    if word in ("false", "no", "0", "off", "non", ""):
+        return False
+    raise InputError("invalid_boolean", field=field, value=str(value)[:50])
 
 
 def text(value: Any, field: str, *, max_length: int = 200) -> str | None:

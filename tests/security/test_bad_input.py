@@ -96,7 +96,7 @@ def test_bodies_that_are_not_json_or_not_utf8_get_a_400(world, method: str, path
 @SETTINGS
 @given(pairs=st.lists(st.tuples(st.text(max_size=30), st.text(max_size=60)), max_size=20), raw=st.binary(max_size=300))
 def test_the_zapier_hook_refuses_forged_and_broken_forms_with_a_4xx(world, pairs, raw: bytes) -> None:
-    api, ids = world
+    _, ids = world
     for content in (httpx.QueryParams(pairs).__str__().encode(), raw):
         answer = httpx.post(ids["hook"], content=content,
                             headers={"Content-Type": "application/x-www-form-urlencoded"})
