@@ -95,3 +95,50 @@ CREATE TABLE IF NOT EXISTS zap_runs (
 );
 CREATE INDEX IF NOT EXISTS zap_runs_by_zap ON zap_runs (workspace, zap_id, id);
 CREATE INDEX IF NOT EXISTS zap_runs_by_reception ON zap_runs (reception_id);
+-- The developer workbench: what the inbound inspector received, which deliveries were
+-- replays (and of what), and the forced answers of the sandbox's own receivers.
+CREATE TABLE IF NOT EXISTS inbound_requests (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    workspace TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    connection_id TEXT NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    query TEXT NOT NULL DEFAULT '',
+    client TEXT NOT NULL DEFAULT '',
+    headers TEXT NOT NULL,          -- JSON list of [name, value], secrets masked
+    body BLOB NOT NULL,             -- the raw body, as received (empty when refused unread)
+    body_size INTEGER NOT NULL,     -- bytes received, or declared by Content-Length
+    fields TEXT,                    -- JSON object when the body decoded as a form
+    event TEXT NOT NULL DEFAULT '',
+    verdict TEXT NOT NULL,          -- valid | connection_test | unknown_event | bad_signature | rejected | unknown_connection
+    cause TEXT NOT NULL,
+    field TEXT NOT NULL DEFAULT '',
+    params TEXT NOT NULL,
+    status INTEGER,                 -- the HTTP status answered (NULL: no answer, forced hang)
+    reply TEXT NOT NULL,
+    forced TEXT,                    -- JSON of the forced behaviour in effect, if any
+    event_id INTEGER,               -- the events row this request is (simulated or inbound)
+    original_delivery_id INTEGER,   -- the sandbox delivery this body was matched to
+    diff TEXT                       -- JSON field differences from that delivery
+);
+CREATE INDEX IF NOT EXISTS inbound_by_workspace ON inbound_requests (workspace, id);
+CREATE INDEX IF NOT EXISTS inbound_by_event ON inbound_requests (event_id);
+CREATE TABLE IF NOT EXISTS replays (
+    delivery_id INTEGER PRIMARY KEY REFERENCES deliveries (id),
+    workspace TEXT NOT NULL,
+    event_id INTEGER NOT NULL,
+    resigned INTEGER NOT NULL,
+    data TEXT NOT NULL,             -- JSON: changes, removed, diff, signature
+    original_body TEXT NOT NULL,    -- the signed body the replay started from
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS receiver_behaviours (
+    workspace TEXT NOT NULL,
+    connection_id TEXT NOT NULL,
+    mode TEXT NOT NULL,             -- normal | error | no_ok | slow | hang
+    status INTEGER NOT NULL,
+    delay_ms INTEGER NOT NULL,
+    updated_at REAL NOT NULL,
+    PRIMARY KEY (workspace, connection_id)
+);

@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from sandbox.errors import InputError
 from sandbox.services.dispatcher import Dispatcher
 from sandbox.storage.database import Database
-from sandbox.web import api, errors, workspaces, zapier_api
+from sandbox.web import api, errors, workbench_api, workspaces, zapier_api
 from sandbox.web.context import Config, Context
 from sandbox.web.stream import Broker
 from sandbox.zapier.reasons import ZapierError
@@ -71,7 +71,7 @@ def create_app(config: Config | None = None) -> Starlette:
             await dispatcher.stop()
             database.close()
 
-    routes: list[BaseRoute] = [*api.routes, *zapier_api.routes]
+    routes: list[BaseRoute] = [*api.routes, *workbench_api.routes, *zapier_api.routes]
     if config.site_dir and os.path.isdir(config.site_dir):
         routes.append(Mount("/", app=StaticFiles(directory=config.site_dir, html=True), name="guide"))
     return Starlette(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sandbox import i18n
@@ -12,7 +12,7 @@ from sandbox.services import scenarios as scenario_runner
 from sandbox.services.dispatcher import DELIVERY_HEADER
 from sandbox.services.zapier import HOOK_KIND
 from sandbox.storage.store import workspace_of
-from sandbox.web import requests, views
+from sandbox.web import forced, requests, views
 from sandbox.web.context import account_for, context, zapier_for
 from sandbox.web.errors import language
 from sandbox.zapier import scenarios, triggers
@@ -126,7 +126,7 @@ async def run_scenario(request: Request) -> JSONResponse:
         account,
         zapier_for(request),
         request.path_params["scenario_id"],
-        with_zap=bool(data.get("with_zap", False)),
+        with_zap=requests.boolean(data.get("with_zap"), "with_zap", default=False),
         language=language(request),
     )
     await ctx.dispatcher.settled(result["event_ids"], 30.0)
@@ -135,7 +135,7 @@ async def run_scenario(request: Request) -> JSONResponse:
     return JSONResponse(result, status_code=201)
 
 
-async def hook(request: Request) -> PlainTextResponse:
+async def hook(request: Request) -> Response:
     """Zapier's webhook for Digistore24: verify, de-duplicate, run the Zaps, answer OK."""
     ctx = context(request)
     workspace = workspace_of(ctx.database, HOOK_KIND, request.path_params["token"])
@@ -145,7 +145,7 @@ async def hook(request: Request) -> PlainTextResponse:
     delivery = request.headers.get(DELIVERY_HEADER, "")
     zapier = ctx.zapier(workspace)
     status, reply, _ = zapier.receive(body, int(delivery) if delivery.isascii() and delivery.isdigit() else None)
-    return PlainTextResponse(reply, status_code=status)
+    return await forced.respond(request, ctx, workspace, zapier.state().get("connection_id"), status, reply)
 
 
 routes = [
