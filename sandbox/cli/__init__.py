@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sandbox import i18n
-from sandbox.cli import offline, workbench, zapier
+from sandbox.cli import offline, translations, workbench, zapier
 from sandbox.cli.client import Api, CommandError
 from sandbox.cli.output import print_deliveries, show, yes_no
 
@@ -369,6 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     offline.add_commands(commands)
     zapier.add_commands(commands)
     workbench.add_commands(commands)
+    translations.add_commands(commands)
     return parser
 
 

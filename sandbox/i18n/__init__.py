@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import string
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -16,6 +17,37 @@ from importlib import resources
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 _CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "CHF": "CHF", "GBP": "£"}
+# Locale data, like the currency formats below: no Babel needed for two languages.
+_MONTHS = {
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
 
 
 @cache
@@ -34,14 +66,28 @@ def placeholders(text: str) -> set[str]:
 
 
 def negotiate(accept_language: str | None, requested: str | None = None) -> str:
-    """Pick ``fr`` or ``en`` from an explicit choice, then an Accept-Language header."""
+    """Pick ``fr`` or ``en`` from an explicit choice, then an Accept-Language header.
+
+    The header's languages are taken by weight (``q``), the first listed first among
+    equals; ``fr-CH`` counts as ``fr``; ``q=0`` means "not this one".
+    """
     if requested in LANGUAGES:
         return requested
-    for part in (accept_language or "").split(","):
-        tag = part.split(";")[0].strip().lower()[:2]
-        if tag in LANGUAGES:
-            return tag
-    return DEFAULT_LANGUAGE
+    weighted: list[tuple[float, int, str]] = []
+    for index, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        language = tag.strip().lower().split("-")[0]
+        if language in LANGUAGES and weight > 0:
+            weighted.append((-weight, index, language))
+    return min(weighted)[2] if weighted else DEFAULT_LANGUAGE
 
 
 def from_environment() -> str:
@@ -78,3 +124,42 @@ def format_amount(amount: str | Decimal, currency: str, language: str) -> str:
         return f"{sign}{grouped},{cents}\u00a0{symbol}"
     grouped = f"{int(units):,}"
     return f"{sign}{symbol}{grouped}.{cents}" if len(symbol) == 1 else f"{sign}{symbol}\u00a0{grouped}.{cents}"
+
+
+def _as_datetime(value: date | datetime | str, timezone: tzinfo | None = None) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    if not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    if timezone is not None and value.tzinfo is not None:
+        return value.astimezone(timezone)
+    return value
+
+
+def format_date(value: date | datetime | str, language: str, timezone: tzinfo | None = None) -> str:
+    """``2 mars 2026`` (``1er mars`` for the first) in French, ``March 2, 2026`` in English.
+
+    ``value`` may be a date, a datetime or an ISO 8601 string (``…Z`` allowed); an aware
+    datetime is first converted to ``timezone`` when one is given.
+    """
+    moment = _as_datetime(value, timezone)
+    if language == "fr":
+        day = "1er" if moment.day == 1 else str(moment.day)
+        return f"{day} {_MONTHS['fr'][moment.month - 1]} {moment.year}"
+    return f"{_MONTHS['en'][moment.month - 1]} {moment.day}, {moment.year}"
+
+
+def format_time(value: datetime | str, language: str, timezone: tzinfo | None = None) -> str:
+    """``09:41`` in French (24-hour clock), ``9:41 AM`` in English (12-hour clock)."""
+    moment = _as_datetime(value, timezone)
+    if language == "fr":
+        return f"{moment.hour:02d}:{moment.minute:02d}"
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def format_datetime(value: datetime | str, language: str, timezone: tzinfo | None = None) -> str:
+    """``2 mars 2026 à 09:41`` in French, ``March 2, 2026, 9:41 AM`` in English."""
+    moment = _as_datetime(value, timezone)
+    joiner = " à " if language == "fr" else ", "
+    return format_date(moment, language) + joiner + format_time(moment, language)

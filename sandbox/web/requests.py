@@ -7,7 +7,9 @@ from typing import Any
 
 from starlette.requests import Request
 
+from sandbox import i18n
 from sandbox.errors import InputError
+from sandbox.web.errors import language
 
 MAX_JSON_BODY = 64 * 1024
 
@@ -44,7 +46,8 @@ async def json_object(request: Request) -> dict[str, Any]:
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InputError("invalid_json", detail=str(error)[:120]) from None
     except RecursionError:
-        raise InputError("invalid_json", detail="nested too deeply") from None
+        detail = i18n.t("error.detail.json_too_deep", language(request))
+        raise InputError("invalid_json", detail=detail) from None
     if not isinstance(data, dict):
         raise InputError("json_object_required")
     return data

@@ -221,7 +221,7 @@ def test_french_output(url: str, module_api: httpx.Client, module_connect) -> No
     assert "n° 2 — 19,90\u00a0€" in rebill.stdout, rebill.stdout
 
 
-@pytest.mark.parametrize(("lang", "start"), [("en", "No sandbox answers at"), ("fr", "Aucun sandbox ne répond")])
+@pytest.mark.parametrize(("lang", "start"), [("en", "No sandbox answers at"), ("fr", "Aucun bac à sable ne répond")])
 def test_no_server_running_exits_3(lang: str, start: str) -> None:
     nobody = f"http://127.0.0.1:{free_port()}"
 

@@ -65,7 +65,10 @@ def test_heading_anchors_are_identical(site: Path, pages: list[Page]) -> None:
 def structure(html: str) -> list[str]:
     """The page's skeleton: headings, admonitions, panels, images, tables, code, tabs, links."""
     found: list[str] = []
-    for tag, attrs in parse(article(html)).tags:
+    # An outdated English page's notice (docs/hooks/translations.py) is meant for English
+    # readers only; `ds24-sandbox i18n check` is what reports the page as outdated.
+    page = re.sub(r'<div class="admonition warning ds24-translation-outdated">.*?</div>', "", article(html), flags=re.S)
+    for tag, attrs in parse(page).tags:
         classes = attrs.get("class", "").split()
         if re.fullmatch(r"h[1-6]", tag):
             found.append(f"{tag}#{attrs.get('id', '')}")

@@ -76,6 +76,7 @@ def test_every_page_exists_in_both_languages() -> None:
 
 def test_the_expected_pages_are_there() -> None:
     expected = {"index", "troubleshooting", "glossary", "developers", "reference/events", "reference/fields"}
+    expected |= {"translators", "translation-status"}
     expected |= {
         f"guide/{name}"
         for name in (
