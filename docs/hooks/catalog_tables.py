@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import html
-import importlib
 import json
 import re
 import sys
@@ -39,29 +38,21 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from hookkit import Markers, sandbox_module
+
 HERE = Path(__file__).resolve().parent
-REPO_ROOT = HERE.parent.parent
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 CONFIDENCE_MARKS = ("2+", "1", "inf")
 
-MARKER = re.compile(
-    r"^(?P<indent>[ \t]*)<!--\s*ds24:(?P<kind>[a-z][a-z-]*)(?P<params>(?:\s+[a-z_]+=[^\s=]+)*)\s*-->[ \t]*$",
-    re.M,
-)
-ANY_MARKER = re.compile(r"<!--\s*ds24:.*?-->", re.S)
-PARAM = re.compile(r"([a-z_]+)=([^\s=]+)")
+MARKERS = Markers("ds24", "catalog")
 
 
 # --------------------------------------------------------------------------- catalog access
 
 
-def _module(name: str) -> Any:
-    """Import a sandbox module, putting the repository root on ``sys.path`` if needed."""
-    root = str(REPO_ROOT)
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    return importlib.import_module(name)
+_module = sandbox_module
 
 
 @cache
@@ -372,28 +363,7 @@ def render_marker(kind: str, params: dict[str, str], language: str, where: str =
 
 def render(markdown: str, language: str, where: str = "") -> str:
     """Replace every catalog marker of ``markdown``; fail on anything that looks like one but is not."""
-
-    def replace(match: re.Match[str]) -> str:
-        params = dict(PARAM.findall(match.group("params")))
-        block = render_marker(match.group("kind"), params, language, where)
-        # A marker inside a tab or an admonition keeps its indentation on every line. There,
-        # Markdown already reads the wrapper's content, and md_in_html would leave its
-        # ``markdown`` attribute in the page, so the wrapper goes without it.
-        indent = match.group("indent")
-        if indent:
-            block = block.replace(" markdown>", ">")
-        lines = [indent + line if line else line for line in block.split("\n")]
-        return "\n" + "\n".join(lines) + "\n"
-
-    result = MARKER.sub(replace, markdown)
-    leftover = ANY_MARKER.search(result)
-    if leftover:
-        prefix = f"{where}: " if where else ""
-        raise PluginError(
-            f"{prefix}malformed catalog marker {leftover.group(0)!r}: "
-            "write it alone on its line, as <!-- ds24:kind name=value -->"
-        )
-    return result
+    return MARKERS.expand(markdown, lambda kind, params: render_marker(kind, params, language, where), where)
 
 
 # --------------------------------------------------------------------------- MkDocs events

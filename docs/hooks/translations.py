@@ -17,34 +17,25 @@ exactly as ``ds24-sandbox i18n status`` computes it.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from hookkit import Markers, sandbox_module
 from mkdocs.utils import get_relative_url
 
-HERE = Path(__file__).resolve().parent
-REPO_ROOT = HERE.parent.parent
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 NOTICE_CLASS = "ds24-translation-outdated"
 
-MARKER = re.compile(
-    r"^(?P<indent>[ \t]*)<!--\s*i18n:(?P<kind>[a-z][a-z-]*)(?P<params>(?:\s+[a-z_]+=[^\s=]+)*)\s*-->[ \t]*$",
-    re.M,
-)
-ANY_MARKER = re.compile(r"<!--\s*i18n:.*?-->", re.S)
-PARAM = re.compile(r"([a-z_]+)=([^\s=]+)")
+MARKERS = Markers("i18n", "translation")
 
 
-def _module(name: str) -> Any:
-    root = str(REPO_ROOT)
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    return importlib.import_module(name)
+_module = sandbox_module
 
 
 def t(key: str, language: str, **params: object) -> str:
@@ -179,23 +170,14 @@ def render_glossary(language: str, section: str | None = None) -> str:
 def render(markdown: str, language: str, docs: Path, where: str = "") -> str:
     prefix = f"{where}: " if where else ""
 
-    def replace(match: re.Match[str]) -> str:
-        kind = match.group("kind")
-        params = dict(PARAM.findall(match.group("params")))
+    def build(kind: str, params: dict[str, str]) -> str:
         if kind == "status" and not params:
-            block = render_status(docs, language)
-        elif kind == "glossary" and set(params) <= {"section"}:
-            block = render_glossary(language, params.get("section"))
-        else:
-            raise PluginError(f"{prefix}unknown translation marker {match.group(0).strip()!r}")
-        indent = match.group("indent")
-        return "\n".join(indent + line if line else line for line in block.split("\n"))
+            return render_status(docs, language)
+        if kind == "glossary" and set(params) <= {"section"}:
+            return render_glossary(language, params.get("section"))
+        raise PluginError(f"{prefix}unknown translation marker i18n:{kind} {params}")
 
-    result = MARKER.sub(replace, markdown)
-    leftover = ANY_MARKER.search(result)
-    if leftover:
-        raise PluginError(f"{prefix}malformed translation marker {leftover.group(0)!r}: write it alone on its line")
-    return result
+    return MARKERS.expand(markdown, build, where)
 
 
 # --------------------------------------------------------------------------- MkDocs events

@@ -15,7 +15,7 @@ from typing import Any
 from sandbox import i18n
 from sandbox.cli import offline, translations, workbench, zapier
 from sandbox.cli.client import Api, CommandError
-from sandbox.cli.output import print_deliveries, show, yes_no
+from sandbox.cli.output import print_deliveries, print_transaction, show, yes_no
 
 DEFAULT_SERVER = "http://127.0.0.1:8024"
 
@@ -94,17 +94,7 @@ def cmd_pay(args: argparse.Namespace, api: Api) -> None:
                 (event for event in data["events"] if event["fields"].get("transaction_id") == item["id"]),
                 None,
             )
-            currency = product["fields"]["currency"] if product else "EUR"
-            print(
-                i18n.t(
-                    "cli.transaction",
-                    api.language,
-                    id=item["id"],
-                    event=item["event"],
-                    sequence=item["pay_sequence_no"],
-                    amount=i18n.format_amount(item["amount"], currency, api.language),
-                )
-            )
+            print_transaction(api.language, item, product["fields"]["currency"] if product else "EUR")
         for ticket in data["eticket_ids"]:
             print(i18n.t("cli.eticket", api.language, id=ticket))
         print_deliveries(api.language, data["events"])
@@ -119,16 +109,7 @@ def cmd_order(args: argparse.Namespace, api: Api) -> None:
     def human() -> None:
         item = data["transaction"]
         currency = data["events"][0]["fields"].get("currency", "EUR") if data["events"] else "EUR"
-        print(
-            i18n.t(
-                "cli.transaction",
-                api.language,
-                id=item["id"],
-                event=item["event"],
-                sequence=item["pay_sequence_no"],
-                amount=i18n.format_amount(item["amount"], currency, api.language),
-            )
-        )
+        print_transaction(api.language, item, currency)
         print_deliveries(api.language, data["events"])
 
     show(args, data, human)

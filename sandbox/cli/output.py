@@ -46,3 +46,16 @@ def print_deliveries(lang: str, events: list[dict[str, Any]]) -> None:
                     detail=detail,
                 )
             )
+
+
+def print_transaction(lang: str, item: dict[str, Any], currency: str) -> None:
+    print(
+        i18n.t(
+            "cli.transaction",
+            lang,
+            id=item["id"],
+            event=item["event"],
+            sequence=item["pay_sequence_no"],
+            amount=i18n.format_amount(item["amount"], currency, lang),
+        )
+    )

@@ -11,7 +11,7 @@ import json
 import time
 from typing import Any
 
-from sandbox.storage.database import Database
+from sandbox.storage.store import WorkspaceQueries
 
 KEEP_INBOUND = 1000  # newest inbound requests kept per workspace; older ones are dropped
 
@@ -26,14 +26,8 @@ def _inbound(row: Any) -> dict[str, Any]:
     return data
 
 
-class WorkbenchStore:
-    def __init__(self, database: Database, workspace: str) -> None:
-        self.db = database
-        self.workspace = workspace
-
-    @property
-    def sql(self) -> Any:
-        return self.db.connection
+class WorkbenchStore(WorkspaceQueries):
+    """The inbound inspector's records, replays and forced receiver answers."""
 
     # inbound requests --------------------------------------------------------------------
     def add_inbound(self, record: dict[str, Any]) -> int:

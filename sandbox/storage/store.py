@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
+from contextlib import AbstractContextManager
 from typing import Any
 
 from sandbox.storage.database import Database
@@ -16,17 +18,23 @@ def _loads(row: Any, *names: str) -> dict[str, Any]:
     return data
 
 
-class Store:
+class WorkspaceQueries:
+    """Base of the query classes: one database, one workspace."""
+
     def __init__(self, database: Database, workspace: str) -> None:
         self.db = database
         self.workspace = workspace
 
     @property
-    def sql(self):
+    def sql(self) -> sqlite3.Connection:
         return self.db.connection
 
-    def transaction(self):
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         return self.db.transaction()
+
+
+class Store(WorkspaceQueries):
+    """The vendor account's documents, counters, events, deliveries and attempts."""
 
     # workspace -----------------------------------------------------------------------
     def workspace_row(self) -> dict[str, Any] | None:
@@ -226,16 +234,8 @@ def _run(row: Any) -> dict[str, Any]:
     return {**json.loads(row["data"]), "id": row["id"], "created_at": row["created_at"], "test": bool(row["test"])}
 
 
-class ZapierStore:
+class ZapierStore(WorkspaceQueries):
     """Queries of the simulated Zapier side of one workspace."""
-
-    def __init__(self, database: Database, workspace: str) -> None:
-        self.db = database
-        self.workspace = workspace
-
-    @property
-    def sql(self) -> Any:
-        return self.db.connection
 
     def add_reception(self, reception: dict[str, Any], delivery_id: int | None) -> int:
         cursor = self.sql.execute(
