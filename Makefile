@@ -9,7 +9,7 @@ GUIDE_SOURCES := mkdocs.yml $(shell find docs sandbox/ipn/catalog sandbox/i18n/m
 HOST ?= 127.0.0.1
 PORT ?= 8024
 
-.PHONY: run test setup guide lint clean
+.PHONY: run test setup guide lint screenshots clean
 
 run: setup site/.built ## build the guide if needed, then serve guide + sandbox on one origin
 	$(BIN)/ds24-sandbox serve --host $(HOST) --port $(PORT) --site site
@@ -31,6 +31,9 @@ site/.built: $(STAMP) $(GUIDE_SOURCES)
 	touch $@
 
 guide: site/.built
+
+screenshots: setup ## walk the guide in Chromium, both languages, and redo docs/assets/screenshots/*.png
+	$(BIN)/python -m tests.browser.screenshots
 
 lint: setup
 	$(BIN)/ruff check .

@@ -501,10 +501,10 @@ P.template = (ui) =>
       const picker = h("select", {}, (test.picker || []).map((f) =>
         h("option", { value: f.name }, f.name + " — " + (f.value.length > 40 ? f.value.slice(0, 39) + "…" : f.value))));
       const state = () => ui.done(!!flags().template || tested(zap), t("tpl.done"));
-      const field = (label, value, set, template, big) => {
+      const field = (label, value, set, template, big, col) => {
         const input = h(big ? "textarea" : "input", big ? { rows: "6" } : { type: "text" });
         input.value = text(value);
-        input.addEventListener("input", () => { set(input.value); show(); });
+        input.addEventListener("input", () => { set(input.value); show(col); });
         if (template) input.addEventListener("focus", () => (last = input));
         return labelled(label, input);
       };
@@ -514,8 +514,8 @@ P.template = (ui) =>
         clear(editor, field(t("tpl.spreadsheet"), config.spreadsheet, (v) => (config.spreadsheet = v)));
         config.columns.forEach((column, i) =>
           add(editor, h("div", { class: "ds24-row ds24-col" }, [
-            field(t("tpl.header"), column.header, (v) => (column.header = v)),
-            field(t("tpl.value"), column.template, (v) => (column.template = v), true),
+            field(t("tpl.header"), column.header, (v) => (column.header = v), false, false, i),
+            field(t("tpl.value"), column.template, (v) => (column.template = v), true, false, i),
             btn(t("tpl.remove", { n: i + 1 }), () => {
               config.columns.splice(i, 1);
               last = null;
@@ -531,8 +531,11 @@ P.template = (ui) =>
           editor.lastChild.previousSibling.querySelector("input").focus();
         }));
       };
-      const show = () => {
+      // Rebuilt at each keystroke: the preview keeps its sideways scroll and shows the column typed in.
+      const sideways = () => preview.querySelectorAll(".ds24-scroll, .ds24-scroll > table");
+      const show = (col) => {
         if (!sample) return clear(preview, help(t("tpl.no_sample")));
+        let x = Math.max(0, ...[...sideways()].map((el) => el.scrollLeft));
         let problems = 0;
         const cell = (template, single) => {
           const r = render(template, sample);
@@ -544,6 +547,11 @@ P.template = (ui) =>
           ? mail((f) => cell(config[f], f !== "body"))
           : table(config.columns.map((c) => c.header || "?"), [config.columns.map((c) => cell(c.template))]);
         clear(preview, [help(t("tpl.preview")), shown, problems ? h("p", { class: "ds24-bad" }, t("tpl.problems", { count: problems })) : null]);
+        const th = col == null ? null : preview.querySelectorAll("th")[col];
+        const w = th && th.offsetParent ? th.offsetParent.clientWidth : 0;
+        if (w && th.offsetLeft < x) x = th.offsetLeft;
+        else if (w && th.offsetLeft + th.offsetWidth > x + w) x = Math.min(th.offsetLeft, th.offsetLeft + th.offsetWidth - w);
+        sideways().forEach((el) => (el.scrollLeft = x));
       };
       const insert = () => {
         const input = last || editor.querySelector("textarea, .ds24-col label + label input");

@@ -1,41 +1,40 @@
-"""Fixtures for driving the guide in a real Chromium: the site built once per session, a
-sandbox serving it (guide and API on one origin, fresh in-memory database per test), and
-a browser page that records console errors.
+"""Fixtures for driving the guide in a real Chromium: the site built once per session, the
+README's server (``python -m sandbox serve --site DIR``, fresh database) per test, and a
+browser context that records every request and every console error.
 
 Chromium is Debian's (``apt-get install chromium``): Playwright cannot download browsers
-here. Without it the tests are skipped, unless ``DS24_REQUIRE_BROWSER=1`` (CI), where a
-missing browser is a failure.
+here. Without it the tests are skipped with that hint, unless ``DS24_REQUIRE_BROWSER=1``
+(CI), where a missing browser is a failure.
+
+A failed test leaves, in ``test-artifacts/``, a screenshot of each open tab, the Playwright
+trace of the whole test (``playwright show-trace FILE.zip``; ``DS24_TRACE=full`` adds DOM
+snapshots to it) and the list of its requests and console errors.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
-import time
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.conftest import ROOT, free_port
+from tests.browser.harness import (
+    CHROMIUM_ARGS,
+    INSTALL_HINT,
+    ROOT,
+    GuideServer,
+    build_site,
+    chromium_executable,
+)
 
-BUILD_TIMEOUT = 180
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-# Material's language switcher fetches "sitemap.xml" next to the page when mkdocs.yml has
-# no site_url; the 404 is the theme's, not the guide's or the panels'.
-IGNORED_RESOURCES = ("sitemap.xml",)
+ARTIFACTS = ROOT / "test-artifacts"
+REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
-
-def chromium_executable() -> str | None:
-    for candidate in CHROMIUM_CANDIDATES:
-        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return candidate
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+__all__ = ["BrowserPage", "GuideServer"]
 
 
 def _no_browser(reason: str) -> None:
@@ -44,90 +43,42 @@ def _no_browser(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    """Keep each phase's report on the test, so fixtures know at teardown whether it failed."""
+    report = yield
+    item.stash.setdefault(REPORTS, {})[report.when] = report
+    return report
+
+
+def failed(item: pytest.Item) -> bool:
+    return any(report.failed for report in item.stash.get(REPORTS, {}).values())
+
+
+def find_chromium() -> str:
+    """Chromium's path; skips the test (fails it under ``DS24_REQUIRE_BROWSER=1``) without it."""
     path = chromium_executable()
     if path is None:
-        _no_browser("Chromium is not installed: apt-get install chromium")
+        _no_browser(INSTALL_HINT)
     assert path is not None
     return path
 
 
 @pytest.fixture(scope="session")
+def chromium_path() -> str:
+    return find_chromium()
+
+
+@pytest.fixture(scope="session")
 def guide_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The guide, built once per session with ``mkdocs build --strict`` into a temporary folder."""
-    out = tmp_path_factory.mktemp("browser-site")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(out)],
-        cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        timeout=BUILD_TIMEOUT,
-        check=False,
-    )
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
-    return out
-
-
-@dataclass
-class GuideServer:
-    """``python -m sandbox serve --site DIR --db :memory:`` on a free loopback port."""
-
-    site: Path
-    url: str = ""
-    process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "sandbox",
-                "serve",
-                "--port",
-                str(port),
-                "--db",
-                ":memory:",
-                "--site",
-                str(self.site),
-            ],
-            cwd=ROOT,
-            env={**os.environ, "DS24_LANG": "en"},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(self.process.stderr.read().decode() if self.process.stderr else "server died")
-            try:
-                if httpx.get(f"{self.url}/api/health", timeout=0.5).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.05)
-        raise RuntimeError("the sandbox did not start within 15 s")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-
-    def api(self, language: str = "en") -> httpx.Client:
-        return httpx.Client(base_url=self.url, headers={"Accept-Language": language}, timeout=30)
+    return build_site(tmp_path_factory.mktemp("browser-site"))
 
 
 @pytest.fixture
-def guide_server(guide_site: Path) -> Iterator[GuideServer]:
-    """A sandbox serving the built guide, with an empty in-memory database for this test."""
-    server = GuideServer(guide_site)
-    server.start()
+def guide_server(guide_site: Path, tmp_path: Path) -> Iterator[GuideServer]:
+    """The README's server on a free port, serving the built guide, with a fresh database."""
+    server = GuideServer(guide_site, tmp_path / "sandbox.sqlite3").start()
     yield server
     server.stop()
 
@@ -141,37 +92,80 @@ def chromium_browser(chromium_path: str) -> Iterator[Any]:
     except ImportError:
         _no_browser("Playwright for Python is not installed: pip install -e '.[test]'")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
+        try:
+            browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        except Exception as error:  # a broken install is "no browser" too, with what Chromium said
+            _no_browser(f"Chromium at {chromium_path} does not start ({error}); {INSTALL_HINT}")
         yield browser
         browser.close()
 
 
 @dataclass
-class BrowserPage:
-    """A page in a fresh browser context (empty localStorage) and the errors it logged."""
+class Session:
+    """A fresh browser context (empty localStorage) on one server, and what it recorded."""
 
-    page: Any
-    errors: list[str] = field(default_factory=list)
+    context: Any
+    server: GuideServer
+    watch: Any
 
-    def record(self, message: Any) -> None:
-        if message.type != "error":
-            return
-        where = (message.location or {}).get("url", "")
-        if any(where.endswith(name) for name in IGNORED_RESOURCES):
-            return
-        self.errors.append(f"{message.text} ({where})")
+    def reader(self, language: str = "fr") -> Any:
+        from tests.browser.reader import Reader
+
+        return Reader(self.context.new_page(), self.server, self.watch, language)
 
 
 @pytest.fixture
-def guide_page(chromium_browser: Any) -> Iterator[BrowserPage]:
+def browser_session(
+    chromium_browser: Any, guide_server: GuideServer, request: pytest.FixtureRequest
+) -> Iterator[Session]:
+    from tests.browser.reader import Watch
+
     context = chromium_browser.new_context(viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    watched = BrowserPage(page)
-    page.on("console", watched.record)
-    page.on("pageerror", lambda error: watched.errors.append(f"page error: {error}"))
-    yield watched
+    # The trace films what the reader sees (a screenshot per step); DS24_TRACE=full adds the
+    # DOM snapshots (inspectable in the trace viewer, but the suite runs about 20% slower).
+    context.tracing.start(screenshots=True, snapshots=os.environ.get("DS24_TRACE") == "full", title=request.node.nodeid)
+    watch = Watch(guide_server.netloc)
+    watch.attach(context)
+    yield Session(context, guide_server, watch)
+    if failed(request.node):
+        keep_artifacts(request.node, context, watch)
+    else:
+        context.tracing.stop()
     context.close()
+
+
+def keep_artifacts(item: pytest.Item, context: Any, watch: Any) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", item.nodeid.split("/")[-1]).strip("-")
+    for number, page in enumerate(context.pages, start=1):
+        try:
+            page.screenshot(path=ARTIFACTS / f"{slug}-tab{number}.png", full_page=True, timeout=10_000)
+        except Exception as error:
+            (ARTIFACTS / f"{slug}-tab{number}.txt").write_text(f"no screenshot: {error}\n", "utf-8")
+    context.tracing.stop(path=ARTIFACTS / f"{slug}.trace.zip")
+    (ARTIFACTS / f"{slug}.log").write_text(watch.log() + "\n", "utf-8")
+
+
+@pytest.fixture
+def reader(browser_session: Session) -> Any:
+    """A reader on a French page to begin with (the guide's default language)."""
+    return browser_session.reader("fr")
+
+
+@dataclass
+class BrowserPage:
+    """A page in a fresh browser context and the errors it logged (console and page errors)."""
+
+    page: Any
+    watch: Any
+
+    @property
+    def errors(self) -> list[str]:
+        return self.watch.problems()
+
+
+@pytest.fixture
+def guide_page(browser_session: Session) -> BrowserPage:
+    page = browser_session.context.new_page()
+    page.set_default_timeout(15_000)
+    return BrowserPage(page, browser_session.watch)

@@ -55,6 +55,8 @@ def test_trigger_panel_with_the_keyboard_in_both_languages(guide_page: BrowserPa
         page.keyboard.press("Space" if choice == 0 else "ArrowDown")
 
         label = triggers(guide_server, language)[choice]["label"]
+        chosen = "✓ " + catalog["panel.trigger.done"].split("{trigger}")[0] + label
+        panel.locator(".ds24-done", has_text=chosen).wait_for()  # the Zap is saved: now ask the API
         zap = the_zap(guide_server)  # the first choice creates the Zap, the second updates it
         expected = "✓ " + catalog["panel.trigger.done"].format(trigger=label, zap=zap["name"])
         done = panel.locator(".ds24-done")

@@ -32,12 +32,36 @@ JSON_ENDPOINTS = [
     ("POST", "/api/scenarios/subscription_lifecycle/run"),
 ]
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=300))
-VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                       st.dictionaries(st.text(max_size=20), inner, max_size=4)),
-                      max_leaves=12)
-KEYS = st.sampled_from(["product_id", "follow_ups", "buyer", "tickets", "incomplete", "name", "price", "billing_type",
-                        "url", "passphrase", "product_ids", "transactions", "follow_ups", "trigger", "options",
-                        "action", "holder_email", "with_zap", "installments", "etickets", "success"])
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=20), inner, max_size=4)),
+    max_leaves=12,
+)
+KEYS = st.sampled_from(
+    [
+        "product_id",
+        "follow_ups",
+        "buyer",
+        "tickets",
+        "incomplete",
+        "name",
+        "price",
+        "billing_type",
+        "url",
+        "passphrase",
+        "product_ids",
+        "transactions",
+        "follow_ups",
+        "trigger",
+        "options",
+        "action",
+        "holder_email",
+        "with_zap",
+        "installments",
+        "etickets",
+        "success",
+    ]
+)
 BODIES = st.one_of(st.dictionaries(st.one_of(KEYS, st.text(max_size=30)), VALUES, max_size=6), VALUES)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 counted = {"requests": 0}
@@ -54,8 +78,9 @@ def world(tmp_path_factory) -> Iterator[tuple[httpx.Client, dict[str, str]]]:
         paid = api.post("/api/test-payments", json={"product_id": ticket_product}).json()
         ids = {
             "product": products[0]["id"],
-            "connection": api.post("/api/connections", json={"url": "http://127.0.0.1:9/x", "passphrase": "p"}
-                                   ).json()["id"],
+            "connection": api.post("/api/connections", json={"url": "http://127.0.0.1:9/x", "passphrase": "p"}).json()[
+                "id"
+            ],
             "order": paid["order_id"],
             "ticket": paid["eticket_ids"][0],
             "zap": api.post("/api/zaps", json={"trigger": "order"}).json()["id"],
@@ -79,8 +104,13 @@ def assert_clear_answer(response: httpx.Response) -> None:
 @given(body=BODIES)
 def test_generated_json_bodies_get_clear_answers(world, method: str, path: str, body: object) -> None:
     api, ids = world
-    answer = api.request(method, path.format(**ids), content=json.dumps(body), params={"wait": "0"},
-                         headers={"Content-Type": "application/json", "Accept-Language": "fr"})
+    answer = api.request(
+        method,
+        path.format(**ids),
+        content=json.dumps(body),
+        params={"wait": "0"},
+        headers={"Content-Type": "application/json", "Accept-Language": "fr"},
+    )
     assert_clear_answer(answer)
 
 
@@ -98,8 +128,7 @@ def test_bodies_that_are_not_json_or_not_utf8_get_a_400(world, method: str, path
 def test_the_zapier_hook_refuses_forged_and_broken_forms_with_a_4xx(world, pairs, raw: bytes) -> None:
     _, ids = world
     for content in (httpx.QueryParams(pairs).__str__().encode(), raw):
-        answer = httpx.post(ids["hook"], content=content,
-                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        answer = httpx.post(ids["hook"], content=content, headers={"Content-Type": "application/x-www-form-urlencoded"})
         counted["requests"] += 1
         assert 400 <= answer.status_code < 500
         assert answer.text.strip()
@@ -124,8 +153,9 @@ def test_bodies_over_the_cap_are_refused_with_413_with_or_without_a_content_leng
 
     streamed = api.post("/api/products", content=chunks(), headers={"Content-Type": "application/json"})
     assert streamed.status_code == 413
-    assert "octets" in api.post("/api/products", content=big, headers={"Accept-Language": "fr"}).json()["error"][
-        "message"]
+    assert (
+        "octets" in api.post("/api/products", content=big, headers={"Accept-Language": "fr"}).json()["error"]["message"]
+    )
     hook = httpx.post(ids["hook"], content=b"a=" + b"b" * 300_000)
     assert hook.status_code == 413
 

@@ -16,8 +16,11 @@ from tests.conftest import Server, free_port
 
 @pytest.fixture
 def public_server(tmp_path) -> Iterator[Server]:
-    instance = Server(url=f"http://127.0.0.1:{free_port()}", database=tmp_path / "shared.sqlite3",
-                      extra=("--per-reader", "--idle-minutes", "60"))
+    instance = Server(
+        url=f"http://127.0.0.1:{free_port()}",
+        database=tmp_path / "shared.sqlite3",
+        extra=("--per-reader", "--idle-minutes", "60"),
+    )
     instance.start()
     yield instance
     instance.stop()
@@ -27,8 +30,7 @@ def reader(server: Server) -> httpx.Client:
     return httpx.Client(base_url=server.url, timeout=30)
 
 
-def test_each_browser_gets_its_own_workspace_and_sees_only_its_own_data(public_server: Server,
-                                                                        receiver) -> None:
+def test_each_browser_gets_its_own_workspace_and_sees_only_its_own_data(public_server: Server, receiver) -> None:
     with reader(public_server) as alice, reader(public_server) as bob:
         alice_products = alice.get("/api/products")
         cookie = alice_products.cookies.get(COOKIE)
@@ -61,8 +63,10 @@ def test_a_forged_or_unknown_workspace_id_gets_a_fresh_workspace(public_server: 
 
 def test_quotas_refuse_more_than_a_workspace_may_hold(public_server: Server) -> None:
     with reader(public_server) as alice:
-        answers = [alice.post("/api/connections", json={"url": f"http://127.0.0.1:9/{n}", "passphrase": "p"})
-                   for n in range(11)]
+        answers = [
+            alice.post("/api/connections", json={"url": f"http://127.0.0.1:9/{n}", "passphrase": "p"})
+            for n in range(11)
+        ]
         assert [answer.status_code for answer in answers[:10]] == [201] * 10
         assert answers[10].status_code == 429
         assert answers[10].json()["error"]["code"] == "quota_exceeded"
