@@ -9,7 +9,7 @@ GUIDE_SOURCES := mkdocs.yml $(shell find docs sandbox/ipn/catalog sandbox/i18n/m
 HOST ?= 127.0.0.1
 PORT ?= 8024
 
-.PHONY: run test setup guide lint screenshots clean
+.PHONY: run test setup guide lint screenshots bench readers clean
 
 run: setup site/.built ## build the guide if needed, then serve guide + sandbox on one origin
 	$(BIN)/ds24-sandbox serve --host $(HOST) --port $(PORT) --site site
@@ -34,6 +34,19 @@ guide: site/.built
 
 screenshots: setup ## walk the guide in Chromium, both languages, and redo docs/assets/screenshots/*.png
 	$(BIN)/python -m tests.browser.screenshots
+
+BENCH_STAMP := $(VENV)/.bench-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+bench: $(BENCH_STAMP) ## the sandbox against this machine's limits (~2 min idle): table + benchmarks/results/DATE.json
+	$(BIN)/python -m benchmarks
+
+readers: setup ## 50 readers with their own workspaces for a minute: benchmarks/results/readers-DATE.json
+	$(BIN)/python -m benchmarks.readers
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	rm -f $(VENV)/.bench-*
+	touch $@
 
 lint: setup
 	$(BIN)/ruff check .
