@@ -145,9 +145,9 @@ def test_a_changed_command_in_code_is_caught_on_its_line() -> None:
 def test_code_language_and_extra_lines() -> None:
     [language] = parity.compare(FRENCH, ENGLISH.replace("```bash", "```sh"))
     assert (language.kind, language.french, language.english) == ("code", "bash", "sh")
-    extra = ENGLISH.replace("--out received.txt  # a comment\n", "--out received.txt\nrm -rf /tmp/x\n")
+    extra = ENGLISH.replace("--out received.txt  # a comment\n", "--out received.txt\nrm -rf build/x\n")
     [added] = parity.compare(FRENCH, extra)
-    assert (added.form, added.english) == ("extra", "rm -rf /tmp/x")
+    assert (added.form, added.english) == ("extra", "rm -rf build/x")
 
 
 def test_a_translated_option_is_not_a_placeholder() -> None:
