@@ -26,7 +26,6 @@ language for a page that falls back to it). Column headers and other words come 
 
 from __future__ import annotations
 
-import contextlib
 import html
 import json
 import re
@@ -39,11 +38,9 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from hookkit import Markers, sandbox_module
+from hookkit import LANGUAGES, Markers, page_language, sandbox_module
 
 HERE = Path(__file__).resolve().parent
-LANGUAGES = ("fr", "en")
-DEFAULT_LANGUAGE = "fr"
 CONFIDENCE_MARKS = ("2+", "1", "inf")
 
 MARKERS = Markers("ds24", "catalog")
@@ -70,24 +67,6 @@ def word(key: str, language: str) -> str:
         return labels()[language][key]
     except KeyError as error:
         raise PluginError(f"catalog_labels.json has no '{key}' for '{language}'") from error
-
-
-def page_language(page: Any, config: Any) -> str:
-    """The language of the page's Markdown source.
-
-    1. ``page.file.locale``: set by mkdocs-static-i18n on every file it manages.
-    2. The i18n plugin's ``current_language`` (the language being built).
-    3. ``theme.language``, which the plugin sets per build for mkdocs-material.
-    """
-    candidates = [getattr(getattr(page, "file", None), "locale", None)]
-    with contextlib.suppress(KeyError, AttributeError, TypeError):
-        candidates.append(config["plugins"]["i18n"].current_language)
-    with contextlib.suppress(KeyError, TypeError):
-        candidates.append(config["theme"]["language"])
-    for candidate in candidates:
-        if candidate in LANGUAGES:
-            return candidate
-    return DEFAULT_LANGUAGE
 
 
 # --------------------------------------------------------------------------- Markdown helpers

@@ -7,6 +7,7 @@ namespace but does not parse fails the build, so a typo never ships as an empty 
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import re
 import sys
@@ -17,6 +18,8 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
 PARAM = re.compile(r"([a-z_]+)=([^\s=]+)")
 
 
@@ -26,6 +29,24 @@ def sandbox_module(name: str) -> Any:
     if root not in sys.path:
         sys.path.insert(0, root)
     return importlib.import_module(name)
+
+
+def page_language(page: Any, config: Any) -> str:
+    """The language of the page's Markdown source, from the first of these that is set:
+
+    1. ``page.file.locale``: set by mkdocs-static-i18n on every file it manages.
+    2. The i18n plugin's ``current_language`` (the language being built).
+    3. ``theme.language``, which the plugin sets per build for mkdocs-material.
+    """
+    candidates = [getattr(getattr(page, "file", None), "locale", None)]
+    with contextlib.suppress(KeyError, AttributeError, TypeError):
+        candidates.append(config["plugins"]["i18n"].current_language)
+    with contextlib.suppress(KeyError, TypeError):
+        candidates.append(config["theme"]["language"])
+    for candidate in candidates:
+        if candidate in LANGUAGES:
+            return candidate
+    return DEFAULT_LANGUAGE
 
 
 class Markers:

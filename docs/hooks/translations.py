@@ -25,11 +25,9 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from hookkit import Markers, sandbox_module
+from hookkit import DEFAULT_LANGUAGE, Markers, page_language, sandbox_module
 from mkdocs.utils import get_relative_url
 
-LANGUAGES = ("fr", "en")
-DEFAULT_LANGUAGE = "fr"
 NOTICE_CLASS = "ds24-translation-outdated"
 
 MARKERS = Markers("i18n", "translation")
@@ -40,19 +38,6 @@ _module = sandbox_module
 
 def t(key: str, language: str, **params: object) -> str:
     return str(_module("sandbox.i18n").t(key, language, **params))
-
-
-def page_language(page: Any, config: Any) -> str:
-    """The language of the page's Markdown source (mkdocs-static-i18n's ``file.locale``)."""
-    candidates = [getattr(getattr(page, "file", None), "locale", None)]
-    with contextlib.suppress(KeyError, AttributeError, TypeError):
-        candidates.append(config["plugins"]["i18n"].current_language)
-    with contextlib.suppress(KeyError, TypeError):
-        candidates.append(config["theme"]["language"])
-    for candidate in candidates:
-        if candidate in LANGUAGES:
-            return candidate
-    return DEFAULT_LANGUAGE
 
 
 def source_of(page: Any, docs: Path) -> tuple[str, str] | None:
