@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from sandbox.ipn.signing import EmptyPassphraseError, diagnose, verify
+from sandbox.ipn.signing import EmptyPassphraseError, diagnose
 from sandbox.zapier import actions, triggers
 from sandbox.zapier import zaps as zap_rules
 from sandbox.zapier.reasons import Reason, ZapierError
@@ -93,11 +93,10 @@ class Reception:
 
 def _signature(fields: Mapping[str, str], passphrase: str) -> tuple[bool, Reason]:
     try:
-        valid = verify(fields, passphrase)
-        diagnosis = diagnose(fields, passphrase)
+        diagnosis = diagnose(fields, passphrase)  # its verdict is verify()'s, without hashing twice
     except EmptyPassphraseError:
         return False, Reason("no_passphrase", namespace="zapier.signature")
-    return valid, Reason(diagnosis.cause, {"field": diagnosis.field}, namespace="zapier.signature")
+    return diagnosis.valid, Reason(diagnosis.cause, {"field": diagnosis.field}, namespace="zapier.signature")
 
 
 def _run(zap: Zap, fields: Mapping[str, str], duplicate: bool, record_id: str, received_at: str) -> ZapRun:
@@ -134,30 +133,21 @@ def receive(
     event = fields.get("event", "")
     trigger = triggers.trigger_for(event)
     valid, signature = _signature(fields, passphrase)
-    if not valid:
+    record_id = triggers.record_id(fields) if valid else None
+    duplicate = valid and record_id in seen_record_ids
+    if valid:
+        runs = tuple(_run(zap, fields, duplicate, str(record_id), received_at) for zap in zap_list)
+    else:
         runs = tuple(ZapRun(zap.id, zap.name, REFUSED, signature) for zap in zap_list)
-        return Reception(
-            received_at=received_at,
-            event=event,
-            trigger=trigger,
-            accepted=False,
-            signature=signature.code,
-            record_id=None,
-            duplicate=False,
-            fields=dict(fields),
-            runs=runs,
-            reason=signature,
-        )
-    record_id = triggers.record_id(fields)
-    duplicate = record_id in seen_record_ids
     return Reception(
         received_at=received_at,
         event=event,
         trigger=trigger,
-        accepted=True,
+        accepted=valid,
         signature=signature.code,
         record_id=record_id,
         duplicate=duplicate,
         fields=dict(fields),
-        runs=tuple(_run(zap, fields, duplicate, record_id, received_at) for zap in zap_list),
+        runs=runs,
+        reason=None if valid else signature,
     )
