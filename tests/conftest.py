@@ -193,9 +193,8 @@ def _start_endpoint(**settings: object) -> tuple[Endpoint, _QuietServer]:
             if state.delay:
                 time.sleep(state.delay)
             self.send_response(status)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", str(len(reply)))
-            for name, value in state.headers_out.items():
+            headers = {"Content-Type": "text/plain", "Content-Length": str(len(reply)), **state.headers_out}
+            for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(reply)

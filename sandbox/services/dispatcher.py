@@ -14,7 +14,7 @@ import time
 from collections import deque
 from typing import Any
 
-import httpx
+import aiohttp
 
 from sandbox.delivery import client, schedule
 from sandbox.delivery.guard import ANYWHERE, Destinations
@@ -48,7 +48,8 @@ class Dispatcher:
         self._in_flight: set[int] = set()
         self._queues: dict[str, deque[dict[str, Any]]] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._client = httpx.AsyncClient(limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=16))
+        self._concurrency = concurrency
+        self._session: aiohttp.ClientSession | None = None
         self._runner: asyncio.Task[None] | None = None
         self._stopping = False
 
@@ -64,7 +65,8 @@ class Dispatcher:
         for task in self._tasks.values():
             task.cancel()
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
-        await self._client.aclose()
+        if self._session:
+            await self._session.close()
 
     def wake(self, _event_ids: list[int] | None = None) -> None:
         self._wake.set()
@@ -97,6 +99,11 @@ class Dispatcher:
             if queue and not self._stopping:  # work arrived while we were finishing
                 self._tasks[key] = asyncio.create_task(self._work(key))
 
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None:  # made on first use: it must belong to the running loop
+            self._session = client.open_session(self._concurrency)
+        return self._session
+
     async def _attempt(
         self, delivery: dict[str, Any], *, manual: bool = False, retry: bool = True
     ) -> client.AttemptResult:
@@ -107,7 +114,7 @@ class Dispatcher:
             else:
                 async with self._limit:
                     result = await client.post(
-                        self._client,
+                        self._http(),
                         delivery["url"],
                         delivery["body"].encode("ascii"),
                         rule=delivery["success"],

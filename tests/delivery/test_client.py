@@ -6,7 +6,6 @@ import asyncio
 import time
 from urllib.parse import parse_qsl
 
-import httpx
 import pytest
 
 from sandbox.delivery import client
@@ -46,8 +45,8 @@ def test_judge(status: int, reply: str, rule: str, error: str) -> None:
 
 def attempt(url: str, *, rule: str = "ok_and_2xx", timeout: float = 5.0) -> client.AttemptResult:
     async def run() -> client.AttemptResult:
-        async with httpx.AsyncClient() as http:
-            return await client.post(http, url, BODY, rule=rule, timeout=timeout)
+        async with client.open_session() as session:
+            return await client.post(session, url, BODY, rule=rule, timeout=timeout)
 
     return asyncio.run(run())
 
@@ -92,6 +91,18 @@ def test_a_long_reply_is_cut(endpoints) -> None:
 
     assert result.ok
     assert len(result.reply) == client.REPLY_LIMIT
+
+
+def test_a_reply_is_read_in_its_own_charset(endpoints) -> None:
+    endpoint = endpoints(reply="OK reçu".encode("latin-1"), headers_out={"Content-Type": "text/plain; charset=latin-1"})
+
+    assert attempt(endpoint.url).reply == "OK reçu"
+
+
+def test_a_reply_in_an_unknown_charset_is_read_as_utf8(endpoints) -> None:
+    endpoint = endpoints(reply="OK reçu".encode(), headers_out={"Content-Type": "text/plain; charset=klingon"})
+
+    assert attempt(endpoint.url).reply == "OK reçu"
 
 
 def test_a_redirect_is_not_followed(endpoints) -> None:
