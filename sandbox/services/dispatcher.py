@@ -1,9 +1,12 @@
 """Delivery of stored IPN: first attempts at once, retries on the back-off, resends by hand.
 
-Deliveries live in the database, so a restart picks up whatever was pending. Each
-connection has its own queue, worked in the order events happened, so a receiver sees a
-first payment before its rebills; a slow receiver holds only its own queue. Retries come
-back on their schedule, after newer events, as Digistore24 does not promise order either.
+Deliveries live in the database, so a restart picks up whatever was pending. Each order
+has its own queue per connection, worked in the order its events happened, so a receiver
+sees an order's first payment before its rebills and its refund; different orders go out
+side by side, at most ``PER_CONNECTION`` posts in flight to one connection, so a slow
+receiver holds only its own slots. Events without an order (affiliates) share one queue per
+connection. Retries come back on their schedule, after newer events, as Digistore24 does
+not promise order either.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import asyncio
 import contextlib
 import time
 from collections import deque
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -24,6 +28,34 @@ from sandbox.storage.database import Database
 
 # Sandbox-only header: lets the built-in receivers link what they got to the delivery that sent it.
 DELIVERY_HEADER = "X-Sandbox-Delivery"
+PER_CONNECTION = 8  # posts in flight to one connection at once
+
+QueueKey = tuple[str, str, str]  # workspace, connection id, order id ("" for events of no order)
+
+
+class ConnectionSlots:
+    """At most ``size`` posts in flight per connection; an entry lives only while it is used."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: dict[tuple[str, str], tuple[asyncio.Semaphore, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def take(self, connection: tuple[str, str]) -> AsyncIterator[None]:
+        semaphore, users = self._entries.get(connection, (asyncio.Semaphore(self.size), 0))
+        self._entries[connection] = (semaphore, users + 1)
+        try:
+            async with semaphore:
+                yield
+        finally:
+            semaphore, users = self._entries[connection]
+            if users == 1:
+                del self._entries[connection]
+            else:
+                self._entries[connection] = (semaphore, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 class Dispatcher:
@@ -34,6 +66,7 @@ class Dispatcher:
         speed: float = 1.0,
         timeout: float = 10.0,
         concurrency: int = 32,
+        per_connection: int = PER_CONNECTION,
         notify: Notify = silent,
         destinations: Destinations = ANYWHERE,
     ) -> None:
@@ -42,13 +75,14 @@ class Dispatcher:
         self.speed = speed
         self.timeout = timeout
         self.notify = notify
+        self._concurrency = concurrency
         self._limit = asyncio.Semaphore(concurrency)
+        self._slots = ConnectionSlots(per_connection)
         self._wake = asyncio.Event()
         self._changed = asyncio.Condition()
         self._in_flight: set[int] = set()
-        self._queues: dict[str, deque[dict[str, Any]]] = {}
-        self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._concurrency = concurrency
+        self._queues: dict[QueueKey, deque[dict[str, Any]]] = {}
+        self._tasks: dict[QueueKey, asyncio.Task[None]] = {}
         self._session: aiohttp.ClientSession | None = None
         self._runner: asyncio.Task[None] | None = None
         self._stopping = False
@@ -74,13 +108,12 @@ class Dispatcher:
     async def _run(self) -> None:
         while True:
             self._wake.clear()
-            for delivery in store.due_deliveries(self.db, time.time()):
-                if delivery["id"] not in self._in_flight:
-                    self._in_flight.add(delivery["id"])
-                    key = f"{delivery['workspace']}/{delivery['connection_id']}"
-                    self._queues.setdefault(key, deque()).append(delivery)
-                    if key not in self._tasks:
-                        self._tasks[key] = asyncio.create_task(self._work(key))
+            for delivery in store.due_deliveries(self.db, time.time(), skip=self._in_flight):
+                self._in_flight.add(delivery["id"])
+                key = (delivery["workspace"], delivery["connection_id"], delivery["order_id"])
+                self._queues.setdefault(key, deque()).append(delivery)
+                if key not in self._tasks:
+                    self._tasks[key] = asyncio.create_task(self._work(key))
             due = store.next_due_time(self.db)
             wait = 60.0 if due is None else max(0.0, min(60.0, due - time.time()))
             if due is not None and wait == 0.0:
@@ -88,15 +121,17 @@ class Dispatcher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
 
-    async def _work(self, key: str) -> None:
-        """Deliver one connection's queue in order, then end; a new task starts with new work."""
+    async def _work(self, key: QueueKey) -> None:
+        """Deliver one queue in order, then end; a new task starts with new work."""
         queue = self._queues[key]
         try:
             while queue:
                 await self._attempt(queue.popleft())
         finally:
             del self._tasks[key]
-            if queue and not self._stopping:  # work arrived while we were finishing
+            if not queue:
+                del self._queues[key]
+            elif not self._stopping:  # work arrived while we were finishing
                 self._tasks[key] = asyncio.create_task(self._work(key))
 
     def _http(self) -> aiohttp.ClientSession:
@@ -112,7 +147,7 @@ class Dispatcher:
             if refused:
                 result = client.AttemptResult(False, None, 0.0, "", "destination_refused", refused)
             else:
-                async with self._limit:
+                async with self._slots.take((delivery["workspace"], delivery["connection_id"])), self._limit:
                     result = await client.post(
                         self._http(),
                         delivery["url"],

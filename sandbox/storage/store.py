@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections.abc import Collection
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -181,14 +182,31 @@ class Store(WorkspaceQueries):
         return [dict(row) for row in rows]
 
 
-def due_deliveries(database: Database, now: float, per_connection: int = 20) -> list[dict[str, Any]]:
+def due_deliveries(
+    database: Database, now: float, per_connection: int = 20, skip: Collection[int] = ()
+) -> list[dict[str, Any]]:
     """Pending deliveries whose next attempt is due, oldest first, at most ``per_connection``
-    of each connection: a receiver with a long queue cannot crowd the others out."""
+    of each connection: a receiver with a long queue cannot crowd the others out.
+
+    Ids come first and whole rows (with their bodies) only for those not in ``skip``, the
+    ones already queued: the dispatcher asks again after every wake-up. Each row carries its
+    event's ``order_id``."""
+    ids = [
+        row[0]
+        for row in database.connection.execute(
+            "SELECT id FROM (SELECT id, next_attempt_at, ROW_NUMBER() OVER (PARTITION BY workspace, connection_id"
+            " ORDER BY next_attempt_at, id) AS place FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ?)"
+            " WHERE place <= ? ORDER BY next_attempt_at, id",
+            (now, per_connection),
+        )
+        if row[0] not in skip
+    ]
+    if not ids:
+        return []
     rows = database.connection.execute(
-        "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY workspace, connection_id"
-        " ORDER BY next_attempt_at, id) AS place FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ?)"
-        " WHERE place <= ? ORDER BY next_attempt_at, id",
-        (now, per_connection),
+        f"SELECT deliveries.*, events.order_id FROM deliveries JOIN events ON events.id = deliveries.event_id"
+        f" WHERE deliveries.id IN ({','.join('?' * len(ids))}) ORDER BY deliveries.next_attempt_at, deliveries.id",
+        ids,
     ).fetchall()
     return [_loads(row, "params") for row in rows]
 

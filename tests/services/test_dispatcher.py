@@ -12,7 +12,7 @@ import pytest
 from sandbox.delivery import schedule
 from sandbox.ipn import signing
 from sandbox.services.account import Account
-from sandbox.services.dispatcher import Dispatcher
+from sandbox.services.dispatcher import PER_CONNECTION, Dispatcher
 from sandbox.storage.database import Database
 from tests.services.harness import form_of, rig, until
 
@@ -116,7 +116,49 @@ def test_a_hanging_receiver_does_not_delay_another_connection(endpoints) -> None
                 assert deliveries[fast.id]["state"] == "delivered"
                 assert deliveries[slow.id]["state"] == "pending"
                 assert deliveries[slow.id]["attempts"] == 0
-            assert len(hanging.requests) == 1  # its own queue waits for the hanging call
+            assert len(hanging.requests) == 2  # two orders: they go out side by side
+
+    asyncio.run(scenario())
+
+
+def test_an_orders_events_reach_a_connection_one_after_the_other_in_order(endpoints) -> None:
+    slow = endpoints(delay=0.3)
+
+    async def scenario() -> None:
+        async with rig(timeout=5.0) as sandbox:
+            sandbox.account.save_connection({"url": slow.url, "passphrase": "pw"})
+            sandbox.account.test_payment(sandbox.product("subscription"), follow_ups=2)
+
+            await until(lambda: len(slow.requests) == 1, 2)
+            await asyncio.sleep(0.2)
+            assert len(slow.requests) == 1  # the rebills wait for the first payment's answer
+            await until(lambda: len(slow.requests) == 3, 3)
+            sent = [form_of(post.body) for post in slow.requests]
+            assert [fields["pay_sequence_no"] for fields in sent] == ["1", "2", "3"]
+            assert len({fields["order_id"] for fields in sent}) == 1
+
+    asyncio.run(scenario())
+
+
+def test_at_most_eight_posts_are_in_flight_to_one_connection(endpoints) -> None:
+    hanging, quick = endpoints(delay=3.0), endpoints()
+
+    async def scenario() -> None:
+        async with rig(timeout=5.0) as sandbox:
+            sandbox.account.save_connection({"url": hanging.url, "passphrase": "pw"})
+            single = sandbox.product("single_payment")
+            for _ in range(12):  # twelve orders
+                sandbox.account.test_payment(single)
+
+            await until(lambda: len(hanging.requests) >= PER_CONNECTION, 2.5)
+            await asyncio.sleep(0.3)
+            assert len(hanging.requests) == PER_CONNECTION  # the other four wait for a free slot
+            fast = sandbox.account.save_connection({"url": quick.url, "passphrase": "pw"})
+            result = sandbox.account.test_payment(single)  # another connection is not held up
+            delivery_id = sandbox.deliveries(result["event_ids"][0])[fast.id]["id"]
+            await until(lambda: sandbox.delivery(delivery_id)["state"] == "delivered", 2)
+            assert len(hanging.requests) == PER_CONNECTION
+            await until(lambda: len(hanging.requests) == 13, 8)
 
     asyncio.run(scenario())
 
@@ -275,7 +317,7 @@ def test_a_long_queue_behind_a_hanging_receiver_does_not_starve_another_connecti
             single = sandbox.product("single_payment")
             for _ in range(210):  # more than the dispatcher fetches at once
                 account.test_payment(single)
-            await until(lambda: len(hanging.requests) == 1, 5)  # its queue is stuck behind one call
+            await until(lambda: len(hanging.requests) == PER_CONNECTION, 5)  # its slots all hang
             fast = account.save_connection({"url": quick.url, "passphrase": "pw"})
 
             started = time.monotonic()
@@ -299,9 +341,9 @@ def test_stop_ends_every_worker_even_with_work_queued(endpoints) -> None:
         account.save_connection({"url": hanging.url, "passphrase": "pw"})
         single = next(p.id for p in account.products() if p.billing_type == "single_payment")
         dispatcher.start()
-        for _ in range(3):
+        for _ in range(PER_CONNECTION + 3):  # more orders than posts in flight: three wait
             account.test_payment(single)
-        await until(lambda: len(hanging.requests) == 1, 5)
+        await until(lambda: len(hanging.requests) == PER_CONNECTION, 5)
 
         await dispatcher.stop()
         await asyncio.sleep(0.05)
@@ -309,7 +351,7 @@ def test_stop_ends_every_worker_even_with_work_queued(endpoints) -> None:
         workers = [task for task in asyncio.all_tasks() if "Dispatcher._work" in repr(task.get_coro())]
         assert workers == [], "stop() left delivery workers running"
         await asyncio.sleep(1.5)
-        assert len(hanging.requests) == 1, "a stopped dispatcher went on posting"
+        assert len(hanging.requests) == PER_CONNECTION, "a stopped dispatcher went on posting"
         database.close()
 
     asyncio.run(scenario())
