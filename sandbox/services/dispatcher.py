@@ -79,10 +79,11 @@ class Dispatcher:
         self._limit = asyncio.Semaphore(concurrency)
         self._slots = ConnectionSlots(per_connection)
         self._wake = asyncio.Event()
-        self._changed = asyncio.Condition()
         self._in_flight: set[int] = set()
         self._queues: dict[QueueKey, deque[dict[str, Any]]] = {}
         self._tasks: dict[QueueKey, asyncio.Task[None]] = {}
+        # settled() callers by event id: each waits on a set of events and its future.
+        self._waiters: dict[int, list[tuple[set[int], asyncio.Future[None]]]] = {}
         self._session: aiohttp.ClientSession | None = None
         self._runner: asyncio.Task[None] | None = None
         self._stopping = False
@@ -185,8 +186,7 @@ class Dispatcher:
             return result
         finally:
             self._in_flight.discard(delivery["id"])
-            async with self._changed:
-                self._changed.notify_all()
+            self._tell_waiters(delivery["event_id"])
 
     async def resend(self, delivery: dict[str, Any]) -> client.AttemptResult:
         """Send a delivery again now, by hand, whatever its state."""
@@ -196,25 +196,48 @@ class Dispatcher:
         """Send a replayed (possibly edited) delivery once, now: delivered or failed, no retries."""
         return await self._attempt(delivery, manual=True, retry=False)
 
-    def _unsettled(self, event_ids: list[int]) -> bool:
+    def _unsettled(self, event_ids: list[int]) -> set[int]:
+        """The events among these with a delivery still waiting for its first attempt."""
         marks = ",".join("?" * len(event_ids))
-        row = self.db.connection.execute(
-            f"SELECT COUNT(*) FROM deliveries WHERE event_id IN ({marks}) AND state = 'pending' AND attempts = 0",
+        rows = self.db.connection.execute(
+            f"SELECT DISTINCT event_id FROM deliveries WHERE event_id IN ({marks}) AND state = 'pending'"
+            " AND attempts = 0",
             event_ids,
-        ).fetchone()
-        return bool(row[0])
+        ).fetchall()
+        return {row[0] for row in rows}
+
+    def _tell_waiters(self, event_id: int) -> None:
+        """After an attempt: wake the callers of settled() whose last event this was, only them."""
+        waiting = self._waiters.get(event_id)
+        if not waiting or self._unsettled([event_id]):
+            return
+        del self._waiters[event_id]
+        for events, future in waiting:
+            events.discard(event_id)
+            if not events and not future.done():
+                future.set_result(None)
 
     async def settled(self, event_ids: list[int], timeout: float) -> bool:
         """Wait until every delivery of these events had its first attempt (or time runs out)."""
         if not event_ids:
             return True
         self.wake()
-        deadline = time.monotonic() + timeout
-        async with self._changed:
-            while self._unsettled(event_ids):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._changed.wait(), timeout=remaining)
-        return True
+        events = self._unsettled(event_ids)
+        if not events:
+            return True
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        waiter = (events, future)
+        for event_id in events:
+            self._waiters.setdefault(event_id, []).append(waiter)
+        try:
+            await asyncio.wait_for(future, timeout)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            for event_id in list(events):
+                waiting = self._waiters.get(event_id, [])
+                if waiter in waiting:
+                    waiting.remove(waiter)
+                    if not waiting:
+                        del self._waiters[event_id]

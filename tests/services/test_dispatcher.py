@@ -282,6 +282,33 @@ def test_settled_waits_for_first_attempts_only(endpoints) -> None:
     asyncio.run(scenario())
 
 
+def test_settled_wakes_each_caller_when_its_own_events_are_attempted(endpoints) -> None:
+    slow, hanging = endpoints(delay=0.4), endpoints(delay=3.0)
+
+    async def scenario() -> None:
+        async with rig(timeout=5.0) as sandbox:
+            account = sandbox.account
+            account.save_connection({"url": slow.url, "passphrase": "pw"})
+            subscription = account.test_payment(sandbox.product("subscription"), follow_ups=1)  # one order
+            single = account.test_payment(sandbox.product("single_payment"))
+            started = time.monotonic()
+
+            both, alone = await asyncio.gather(
+                sandbox.dispatcher.settled(subscription["event_ids"], 5),
+                sandbox.dispatcher.settled(single["event_ids"], 5),
+            )
+
+            assert (both, alone) == (True, True)
+            assert len(slow.requests) == 3
+            assert 0.7 <= time.monotonic() - started < 2.5  # the rebill waited for the first payment
+            account.save_connection({"url": hanging.url, "passphrase": "pw"})
+            stuck = account.test_payment(sandbox.product("single_payment"))
+            assert not await sandbox.dispatcher.settled(stuck["event_ids"], 0.3)
+            assert sandbox.dispatcher._waiters == {}  # a caller that gave up leaves nothing behind
+
+    asyncio.run(scenario())
+
+
 def test_a_delivery_to_an_unusable_url_is_logged_and_does_not_stop_the_others(endpoints) -> None:
     healthy = endpoints()
 
