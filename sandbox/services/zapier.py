@@ -303,7 +303,12 @@ class ZapierAccount:
 
     # the hook ------------------------------------------------------------------------------
     def receive(self, body: bytes, delivery_id: int | None) -> tuple[int, str, dict[str, Any]]:
-        """Take one IPN post: (HTTP status, reply text, reception)."""
+        """Take one IPN post: (HTTP status, reply text, the whole reception).
+
+        The ``reception`` stream message is :meth:`receiver.Reception.summary` with the
+        reception and delivery ids; what it leaves out (fields, run output and result) is in
+        ``GET /api/events/{event_id}`` (each delivery's ``body`` and ``zap_runs``).
+        """
         try:
             fields = form.decode(body)
         except form.FormError as error:
@@ -322,7 +327,8 @@ class ZapierAccount:
                 self.store.remember(reception.remember)
             for run in reception.runs:
                 self.store.add_run(reception_id, run.zap_id, run.status, run.to_dict(), received_at)
-        self.account.notify("reception", {"id": reception_id, "delivery_id": delivery_id, **data})
+        # The stream carries the slim summary; the full reception is stored and returned here.
+        self.account.notify("reception", {"id": reception_id, "delivery_id": delivery_id, **reception.summary()})
         if not reception.accepted:
             reason = reception.reason.text("en") if reception.reason else "invalid signature"
             return 403, f"ERROR: {reason}", data

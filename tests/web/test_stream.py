@@ -144,3 +144,32 @@ def test_clients_that_leave_do_not_break_later_payments(
     event_id = module_api.post("/api/test-payments", json={"product_id": single}).json()["event_ids"][0]
     assert any(kind == "event" and data["id"] == event_id for kind, data in listener.wait())
     assert module_api.get("/api/health").status_code == 200
+
+
+def test_a_zapier_reception_is_streamed_slim_and_its_details_are_one_get_away(
+    server: Server, api: httpx.Client
+) -> None:
+    api.post("/api/zapier/connect")
+    single = product_of(api, "single_payment")["id"]
+    zap_ids = []
+    for kind in ("sheets", "gmail", "sheets"):
+        created = api.post("/api/zaps", json={"trigger": "order", "product_ids": [single], "action": {"kind": kind}})
+        assert created.status_code == 201, created.text
+        assert api.post(f"/api/zaps/{created.json()['id']}/on").status_code == 200
+        zap_ids.append(created.json()["id"])
+    listener = Listener(server.url, lambda messages: any(kind == "reception" for kind, _ in messages)).start()
+
+    paid = api.post("/api/test-payments", json={"product_id": single}).json()
+
+    (reception,) = [data for kind, data in listener.wait() if kind == "reception"]
+    (line,) = [line for line in listener.raw if line.startswith("data: ") and '"runs"' in line]
+    assert len(line.encode()) < 2048, len(line.encode())
+    assert "fields" not in reception
+    assert (reception["event"], reception["accepted"], reception["order_id"]) == ("on_payment", True, paid["order_id"])
+    assert [(run["zap_id"], run["status"]) for run in reception["runs"]] == [(zap_id, "ran") for zap_id in zap_ids]
+    assert all("output" not in run and "result" not in run for run in reception["runs"])
+    event = api.get(f"/api/events/{paid['event_ids'][0]}").json()
+    (delivery,) = [item for item in event["deliveries"] if item["id"] == reception["delivery_id"]]
+    assert delivery["body"]["order_id"] == paid["order_id"]
+    assert [run["status"] for run in delivery["zap_runs"]] == ["ran"] * 3
+    assert all(run["output"] and run["result"] for run in delivery["zap_runs"])

@@ -181,6 +181,42 @@ def test_reception_is_plain_json() -> None:
     assert json.loads(json.dumps(refused.to_dict()))["reason"]["code"] == "wrong_passphrase_or_changed"
 
 
+def test_the_summary_leaves_out_the_fields_and_each_runs_output_and_result() -> None:
+    reception = receive(order(), [zap(zap_id="a"), zap(zap_id="b", options={"events": ["refund"]})])
+    summary = json.loads(json.dumps(reception.summary()))
+    assert set(summary) == {
+        "received_at",
+        "event",
+        "trigger",
+        "accepted",
+        "signature",
+        "record_id",
+        "duplicate",
+        "order_id",
+        "runs",
+        "reason",
+    }
+    assert (summary["event"], summary["accepted"], summary["order_id"]) == ("on_payment", True, "SBX12345")
+    assert summary["record_id"] == "order|on_payment|90001"
+    assert [(run["zap_id"], run["status"]) for run in summary["runs"]] == [("a", "ran"), ("b", "skipped")]
+    assert all(set(run) == {"zap_id", "zap_name", "status", "reason"} for run in summary["runs"])
+    assert summary["runs"][1]["reason"]["key"] == "decision.event_not_selected"
+    # everything else is the full form's
+    full = reception.to_dict()
+    assert {key: full[key] for key in summary if key not in ("order_id", "runs")} == {
+        key: value for key, value in summary.items() if key not in ("order_id", "runs")
+    }
+
+
+def test_a_summary_without_an_order_id_says_so_with_an_empty_string() -> None:
+    summary = receive(eticket(), [zap(trigger="eticket")]).summary()
+    assert summary["order_id"] == ""
+    refused = json.loads(json.dumps(receive({**order(), "amount": "1"}, [zap()]).summary()))
+    assert (refused["accepted"], refused["order_id"]) == (False, "SBX12345")
+    assert refused["reason"]["code"] == "wrong_passphrase_or_changed"
+    assert [run["status"] for run in refused["runs"]] == ["refused"]
+
+
 def test_every_status_has_a_label() -> None:
     for status in receiver.STATUSES:
         for language in ("fr", "en"):
