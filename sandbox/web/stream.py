@@ -2,6 +2,9 @@
 
 Each subscriber has a bounded queue; one that stalls is dropped instead of holding
 memory or slowing the publisher, and its page reconnects on its own (EventSource).
+
+A message is serialized once, in :meth:`Broker.publish`, and the same SSE text is queued
+for every subscriber; a subscriber that falls behind gets its queued messages in one chunk.
 """
 
 from __future__ import annotations
@@ -10,26 +13,36 @@ import asyncio
 import json
 from collections import defaultdict
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Final
 
 QUEUE_SIZE = 500
 HEARTBEAT_SECONDS = 15.0
-_CLOSE = object()
+RETRY = "retry: 2000\n\n"
+KEEP_ALIVE = ": keep-alive\n\n"
+_CLOSE: Final = ""  # the end-of-stream marker; a published message is never empty
+
+
+def sse(kind: str, data: dict[str, Any]) -> str:
+    """One Server-Sent Event (``json.dumps`` never writes a raw line break)."""
+    return f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
 class Broker:
     def __init__(self) -> None:
-        self._subscribers: dict[str, set[asyncio.Queue[Any]]] = defaultdict(set)
+        self._subscribers: dict[str, set[asyncio.Queue[str]]] = defaultdict(set)
         self.closed = False
 
     def publish(self, workspace: str, kind: str, data: dict[str, Any]) -> None:
-        message = (kind, data)
-        for queue in list(self._subscribers.get(workspace, ())):
+        queues = self._subscribers.get(workspace)
+        if not queues:
+            return  # nobody listens: nothing to serialize
+        message = sse(kind, data)
+        for queue in list(queues):
             try:
                 queue.put_nowait(message)
             except asyncio.QueueFull:
                 # A stalled reader: drop it and tell it to reconnect and reload.
-                self._subscribers[workspace].discard(queue)
+                queues.discard(queue)
                 queue.get_nowait()
                 queue.put_nowait(_CLOSE)
 
@@ -52,20 +65,36 @@ class Broker:
                 queue.put_nowait(_CLOSE)
 
     async def subscribe(self, workspace: str) -> AsyncIterator[str]:
-        """Yield SSE-formatted messages until the client leaves or the server closes."""
-        queue: asyncio.Queue[Any] = asyncio.Queue(QUEUE_SIZE)
+        """Yield SSE text until the client leaves or the server closes.
+
+        Every message already queued is yielded with the first one, as one chunk.
+        """
+        queue: asyncio.Queue[str] = asyncio.Queue(QUEUE_SIZE)
         self._subscribers[workspace].add(queue)
         try:
-            yield "retry: 2000\n\n"
+            yield RETRY
             while not self.closed:
-                try:
-                    message = await asyncio.wait_for(queue.get(), timeout=HEARTBEAT_SECONDS)
-                except TimeoutError:
-                    yield ": keep-alive\n\n"
-                    continue
-                if message is _CLOSE:
+                if queue.empty():
+                    try:
+                        async with asyncio.timeout(HEARTBEAT_SECONDS):
+                            first = await queue.get()
+                    except TimeoutError:
+                        yield KEEP_ALIVE
+                        continue
+                else:
+                    first = queue.get_nowait()
+                batch = [first]
+                while not queue.empty():
+                    batch.append(queue.get_nowait())
+                if _CLOSE in batch:
+                    ready = batch[: batch.index(_CLOSE)]
+                    if ready:
+                        yield "".join(ready)
                     return
-                kind, data = message
-                yield f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+                yield "".join(batch)
         finally:
-            self._subscribers[workspace].discard(queue)
+            queues = self._subscribers.get(workspace)
+            if queues is not None:
+                queues.discard(queue)
+                if not queues:
+                    del self._subscribers[workspace]
