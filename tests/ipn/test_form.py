@@ -6,8 +6,11 @@ trip has to be exact for the characters real orders contain.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from urllib.parse import parse_qsl, quote_plus, urlencode
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sandbox.ipn.form import CONTENT_TYPE, FormError, decode, encode
@@ -94,3 +97,118 @@ def test_property_round_trip(fields: dict[str, str]) -> None:
     decoded = decode(encode(fields))
     assert decoded == fields
     assert list(decoded) == list(fields)
+
+
+# Differential tests: the fast encode/decode must do exactly what the urllib calls they replace did.
+
+
+def reference_encode(fields: Mapping[str, object]) -> bytes:
+    """The original encode: urllib's urlencode."""
+    return urlencode(list(fields.items())).encode("ascii")
+
+
+def reference_decode(body: bytes, *, max_fields: int = 1000) -> dict[str, str]:
+    """The original decode: urllib's parse_qsl, strict, with errors mapped to the same FormError codes."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise FormError("not_utf8", f"byte {error.start}") from error
+    try:
+        pairs = parse_qsl(
+            text, keep_blank_values=True, strict_parsing=bool(text), errors="strict", max_num_fields=max_fields
+        )
+    except UnicodeDecodeError as error:
+        raise FormError("not_utf8", "percent-encoded bytes") from error
+    except ValueError as error:
+        if "Max number of fields" in str(error):
+            raise FormError("too_many_fields", str(max_fields)) from error
+        raise FormError("not_a_form", str(error)) from error
+    fields: dict[str, str] = {}
+    for name, value in pairs:
+        if name in fields:
+            raise FormError("repeated_field", name)
+        fields[name] = value
+    return fields
+
+
+def outcome(function: Callable[..., object], *args: object, **kwargs: object) -> object:
+    """What a call gives: its result, or the kind and text of its error (the FormError code and detail)."""
+    try:
+        return function(*args, **kwargs)
+    except FormError as error:
+        return ("FormError", error.code, error.detail)
+    except Exception as error:
+        return (type(error).__name__, str(error))
+
+
+ANY_TEXT = st.text(max_size=20)  # every code point, lone surrogates included (quote_plus refuses them)
+SAFE_TEXT = st.text("Aaz09_.-~", max_size=8)
+# Pieces that trip form parsers: separators, '+', broken and valid escapes, escaped separators,
+# raw and escaped non-UTF-8, split multi-byte sequences, surrogates, and non-ASCII text.
+PIECES = [
+    b"&", b"=", b"+", b";", b"%", b"%z", b"%zz", b"%2", b"%20", b"%26", b"%3D", b"%3d", b"%2B", b"%25",
+    b"a", b"b", b" ", b"\x00", b"%00", b"\xc3\xa9", b"%C3%A9", b"%c3%a9", b"%C3", b"%A9", b"\xc3", b"\xe9",
+    b"%E9", b"%FF", b"\xff", b"%ED%A0%80", b"%F0%9F%98%80", "日本".encode(), b"%E6%97%A5",
+]  # fmt: skip
+BODIES = st.one_of(
+    st.lists(st.one_of(st.sampled_from(PIECES), st.binary(max_size=3)), max_size=14).map(b"".join),
+    st.binary(max_size=30),
+    # Well-formed bodies, names from a small set so that some repeat.
+    st.lists(st.tuples(st.sampled_from(["a", "b", "é", "a b", "&"]), ANY_TEXT.filter(str.isprintable)), max_size=6)
+    .map(lambda pairs: "&".join(f"{quote_plus(name)}={quote_plus(value, safe='%')}" for name, value in pairs))
+    .map(str.encode),
+)
+
+
+@given(st.dictionaries(st.one_of(ANY_TEXT, SAFE_TEXT), st.one_of(ANY_TEXT, SAFE_TEXT), max_size=12))
+def test_property_encode_matches_urlencode(fields: dict[str, str]) -> None:
+    assert outcome(encode, fields) == outcome(reference_encode, fields)
+
+
+@given(
+    st.dictionaries(st.one_of(SAFE_TEXT, st.integers()), st.one_of(ANY_TEXT, st.integers(), st.binary()), max_size=4)
+)
+def test_property_encode_converts_other_types_like_urlencode(fields: dict[object, object]) -> None:
+    assert outcome(encode, fields) == outcome(reference_encode, fields)
+
+
+@settings(max_examples=500)
+@given(BODIES, st.one_of(st.none(), st.integers(-1, 8)))
+def test_property_decode_matches_parse_qsl(body: bytes, max_fields: int | None) -> None:
+    limit = {} if max_fields is None else {"max_fields": max_fields}
+    assert outcome(decode, body, **limit) == outcome(reference_decode, body, **limit)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"&",
+        b"a=1&",
+        b"&a=1",
+        b"a=1&&b=2",
+        b"a",
+        b"a+b",
+        b"=",
+        b"==",
+        b"a==b",
+        b"=value",
+        b"a=1;b=2",
+        b"a=%zz&b=%",
+        b"a=%C3&b",
+        b"b&a=%C3",
+        b"a=1&a=2&b",
+        b"a=1&a=2&b=%FF",
+        b"a+b=1&a%20b=2",
+        b"%61=1&a=2",
+        b"a=%C3\xc3\xa9",
+        b"a=\xff&b",
+        b"%FF=1",
+        b"a%C3=\xc3\xa9",
+        b"%ED%A0%80=1",
+    ],
+)
+@pytest.mark.parametrize("max_fields", [None, -1, 0, 1, 2, 1000])
+def test_decode_matches_parse_qsl_on_edge_cases(body: bytes, max_fields: int | None) -> None:
+    limit = {} if max_fields is None else {"max_fields": max_fields}
+    assert outcome(decode, body, **limit) == outcome(reference_decode, body, **limit)
