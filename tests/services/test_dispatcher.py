@@ -358,7 +358,7 @@ def test_a_long_queue_behind_a_hanging_receiver_does_not_starve_another_connecti
 
 
 def test_stop_ends_every_worker_even_with_work_queued(endpoints) -> None:
-    hanging = endpoints(delay=1.0)
+    hanging = endpoints(delay=2.0)
 
     async def scenario() -> None:
         database = Database()
@@ -377,7 +377,7 @@ def test_stop_ends_every_worker_even_with_work_queued(endpoints) -> None:
 
         workers = [task for task in asyncio.all_tasks() if "Dispatcher._work" in repr(task.get_coro())]
         assert workers == [], "stop() left delivery workers running"
-        await asyncio.sleep(1.5)
+        await asyncio.sleep(2.5)  # past the hanging calls' answers, when queued work would go out
         assert len(hanging.requests) == PER_CONNECTION, "a stopped dispatcher went on posting"
         database.close()
 
