@@ -259,10 +259,26 @@ def test_hooks_and_assets_are_wired(config: dict[str, Any]) -> None:
         "md_in_html",
         "toc",
         "tables",
-        "pymdownx.emoji",
     )
     for name in expected:
         assert name in extensions, name
+
+
+ICON_SHORTCODE = re.compile(r":(?:material|octicons|fontawesome|simple)-[a-z0-9-]+:")
+
+
+def test_no_icon_shortcodes_without_the_emoji_extension(config: dict[str, Any]) -> None:
+    """pymdownx.emoji is left out (its icon index slows every build); a shortcode would show as text."""
+    extensions = [next(iter(item)) if isinstance(item, dict) else item for item in config["markdown_extensions"]]
+    if "pymdownx.emoji" in extensions:
+        return
+    offenders = [
+        f"{page.relative_to(DOCS)}:{number}"
+        for page in sorted(DOCS.rglob("*.md"))
+        for number, line in prose_lines(read(page))
+        if ICON_SHORTCODE.search(line)
+    ]
+    assert not offenders, f"icon shortcodes need pymdownx.emoji; drop them or use inline SVG: {offenders}"
 
 
 def test_no_absolute_machine_paths() -> None:
