@@ -190,6 +190,17 @@ def _values(field: Any, language: str, most: int | None = None) -> str:
     return word("none", language)
 
 
+@cache
+def _event_categories() -> tuple[frozenset[str], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Every event name, and each category's event names, in catalog order (once per build)."""
+    catalog = _module("sandbox.ipn.events").events()
+    categories = dict.fromkeys(event.category for event in catalog)
+    members = tuple(
+        (category, tuple(event.name for event in catalog if event.category == category)) for category in categories
+    )
+    return frozenset(event.name for event in catalog), members
+
+
 def _events_cell(field: Any, language: str) -> str:
     """Which events carry the field, shortened to "every order event" and the like."""
     names = getattr(field, "events", None) or ()
@@ -197,19 +208,17 @@ def _events_cell(field: Any, language: str) -> str:
         names = [names]
     if not names:
         return word("none", language)
-    catalog = _module("sandbox.ipn.events").events()
-    if {event.name for event in catalog} <= set(names):
+    known, categories = _event_categories()
+    if known <= set(names):
         return word("events.all", language)
     parts: list[str] = []
-    categories = list(dict.fromkeys(event.category for event in catalog))
-    for category in categories:
-        members = [event.name for event in catalog if event.category == category]
+    for category, members in categories:
         chosen = [name for name in members if name in names]
-        if len(members) > 1 and chosen == members:
+        if len(members) > 1 and len(chosen) == len(members):
             parts.append(cell(word(f"events.category.{category}", language)))
         else:
             parts.extend(code(name) for name in chosen)
-    parts.extend(code(name) for name in names if name not in {event.name for event in catalog})
+    parts.extend(code(name) for name in names if name not in known)
     return ", ".join(parts)
 
 
@@ -356,6 +365,7 @@ def on_pre_build(config: Any) -> None:
             if callable(getattr(value, "cache_clear", None)):
                 value.cache_clear()
     labels.cache_clear()
+    _event_categories.cache_clear()
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:

@@ -16,6 +16,9 @@ NNBSP = "\u202f"  # narrow, before ";", "!" and "?"
 SKIP = ("code", "pre", "script", "style", "kbd", "samp", "textarea")
 
 TAG = re.compile(r"(<[^>]+>)")
+TAG_NAME = re.compile(r"<(/?)([a-zA-Z0-9]+)")
+# Text without any of these signs is left as is: checking first skips most text runs.
+SIGNS = re.compile("[:;!?«»]")
 BEFORE_COLON = re.compile(r"[ \u00a0\u202f]+:(?=\s|$|<)")
 BEFORE_MARK = re.compile(r"[ \u00a0\u202f]+([;!?])(?=\s|$|[)»<.,]|$)")
 OPENING = re.compile(r"«[ \u00a0\u202f]+")
@@ -35,11 +38,11 @@ def space_html(html: str) -> str:
     depth = 0
     for index, part in enumerate(parts):
         if index % 2:  # a tag
-            match = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
+            match = TAG_NAME.match(part)
             if match and match.group(2).lower() in SKIP and not part.endswith("/>"):
                 depth += -1 if match.group(1) else 1
                 depth = max(depth, 0)
-        elif depth == 0 and part:
+        elif depth == 0 and SIGNS.search(part):
             parts[index] = space_text(part)
     return "".join(parts)
 

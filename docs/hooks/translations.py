@@ -35,6 +35,19 @@ MARKERS = Markers("i18n", "translation")
 
 _module = sandbox_module
 
+# Every page's status, computed once per build: the outdated notices and the status page
+# read it instead of scanning the docs folder for each English page. ``on_pre_build``
+# forgets it, so ``mkdocs serve`` sees edits.
+_statuses: dict[Path, dict[str, Any]] = {}
+
+
+def statuses(docs: Path) -> dict[str, Any]:
+    """``{page name: PageStatus}`` of every page of ``docs``, in page-name order."""
+    key = docs.resolve()
+    if key not in _statuses:
+        _statuses[key] = {item.name: item for item in _module("sandbox.translations.status").scan(docs)}
+    return _statuses[key]
+
 
 def t(key: str, language: str, **params: object) -> str:
     return str(_module("sandbox.i18n").t(key, language, **params))
@@ -92,7 +105,7 @@ def cell(text: object) -> str:
 
 def render_status(docs: Path, language: str) -> str:
     status = _module("sandbox.translations.status")
-    pages = status.scan(docs)
+    pages = list(statuses(docs).values())
     counts = {state: 0 for state in status.STATES}
     for item in pages:
         counts[item.state] += 1
@@ -169,7 +182,8 @@ def render(markdown: str, language: str, docs: Path, where: str = "") -> str:
 
 
 def on_pre_build(config: Any) -> None:
-    """Forget cached data so that ``mkdocs serve`` shows edits to the glossary and messages."""
+    """Forget cached data so that ``mkdocs serve`` shows edits to pages, the glossary and messages."""
+    _statuses.clear()
     with contextlib.suppress(ImportError, AttributeError):
         _module("sandbox.translations.glossary").default.cache_clear()
         _module("sandbox.i18n").catalog.cache_clear()
@@ -184,7 +198,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     source = source_of(page, docs)
     status = _module("sandbox.translations.status")
     if source and source[1] == status.TARGET:
-        name = source[0]
-        if status.page_status(docs, name).state == status.OUTDATED:
+        item = statuses(docs).get(source[0])
+        if item is not None and item.state == status.OUTDATED:
             markdown = with_notice(markdown, notice(page, language))
     return markdown
