@@ -322,7 +322,9 @@ class ZapierAccount:
         with self.account.store.transaction():
             if delivery_id is not None and self.account.store.delivery(delivery_id) is None:
                 delivery_id = None  # only link deliveries of this workspace
-            reception_id = self.store.add_reception(data, delivery_id)
+            # Each run's output and action result are stored once, with the run (add_run).
+            stored = {**data, "runs": [run.summary() for run in reception.runs]}
+            reception_id = self.store.add_reception(stored, delivery_id)
             if reception.remember:
                 self.store.remember(reception.remember)
             for run in reception.runs:
