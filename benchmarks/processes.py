@@ -142,6 +142,11 @@ def reference_server() -> Server:
     return Server([sys.executable, "-m", "benchmarks.reference"])
 
 
+def floor_server(zaps: int) -> Server:
+    """The plumbing floor (``benchmarks.floor``); each reception it streams reports ``zaps`` runs."""
+    return Server([sys.executable, "-m", "benchmarks.floor", "--zaps", str(zaps)])
+
+
 @dataclass
 class Receiver:
     """The fast loopback receiver (``benchmarks.receiver``)."""

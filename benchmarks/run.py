@@ -22,7 +22,16 @@ from typing import Any
 import httpx
 
 from benchmarks import guide, machine
-from benchmarks.processes import HOST, ROOT, Receiver, Server, reference_server, run_module, sandbox_server
+from benchmarks.processes import (
+    HOST,
+    ROOT,
+    Receiver,
+    Server,
+    floor_server,
+    reference_server,
+    run_module,
+    sandbox_server,
+)
 from benchmarks.reference import sandbox_uvicorn_settings
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -81,6 +90,27 @@ def ceiling(settings: Settings) -> dict[str, Any]:
                 "server_pid": server.pid,
             },
         )
+
+
+def floor(settings: Settings) -> dict[str, Any]:
+    """The pipeline's load on the plumbing floor: the same hops, with no domain logic and no storage."""
+    with floor_server(len(ZAP_ACTIONS)) as server:
+        ipn = httpx.get(server.url + "/api/health", timeout=10).json()
+        loaded = run_module(
+            "benchmarks.loadgen",
+            {
+                "mode": "pipeline",
+                "host": HOST,
+                "port": server.port,
+                "product_id": "0",  # the ceiling's request bytes
+                "zaps": len(ZAP_ACTIONS),
+                "connections": settings.connections,
+                "duration": settings.pipeline_seconds,
+                "warmup": 2.0,
+                "server_pid": server.pid,
+            },
+        )
+    return {"ipn": {"fields": ipn["ipn_fields"], "bytes": ipn["ipn_bytes"]}, "loaded": loaded}
 
 
 def setup_zaps(url: str) -> dict[str, Any]:
@@ -228,6 +258,13 @@ def _ms(summary: dict[str, Any]) -> str:
     return f"{summary['p50']:.1f} / {summary['p95']:.1f} / {summary['p99']:.1f} ms"
 
 
+def _ratio(ratio: float, base_cost: float | None = None, cost: float | None = None) -> str:
+    """``1/N (ratio)`` of two rates; given the server CPU each unit of both took, also the ratio
+    that CPU allows (``base_cost / cost``): it moves less than rates when other processes run."""
+    text = f"1/{1 / ratio:,.0f} ({ratio:.4f})" if ratio else "0"
+    return text + (f", by CPU each 1/{cost / base_cost:,.1f}" if base_cost and cost else "")
+
+
 def _status(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
@@ -248,14 +285,26 @@ def rows(figures: dict[str, Any], settings: Settings) -> list[dict[str, str]]:
             return True
         return False
 
-    ceiling_rps = None
+    ceiling_rps = ceiling_cost = None
     if not failed("ceiling"):
         ceiling_rps = figures["ceiling"]["per_second"]
         cost = figures["ceiling"].get("server_cpu_us_per_request")
+        ceiling_cost = cost / 1000 if cost else None  # ms, as the payments' cost
         add(
             f"reference ceiling, bare Starlette ({settings.connections} conns)",
             f"{ceiling_rps:,.0f} req/s" + (f" ({cost:,.0f} µs CPU each)" if cost else ""),
         )
+    floor_rate = floor_cost = None
+    if not failed("floor"):
+        loaded = figures["floor"]["loaded"]
+        floor_rate = loaded["per_second"]
+        cost = floor_cost = loaded.get("server_cpu_ms_per_payment")
+        add(
+            f"plumbing floor, same hops, no logic ({settings.connections} conns)",
+            f"{floor_rate:,.1f} payments/s" + (f" ({cost:,.2f} ms CPU each)" if cost else ""),
+        )
+        if ceiling_rps:
+            add("  floor / ceiling", _ratio(floor_rate / ceiling_rps, ceiling_cost, floor_cost))
     if not failed("pipeline"):
         loaded = figures["pipeline"]["loaded"]
         unloaded = figures["pipeline"]["unloaded"]
@@ -267,8 +316,9 @@ def rows(figures: dict[str, Any], settings: Settings) -> list[dict[str, str]]:
         )
         if ceiling_rps:
             ratio = rate / ceiling_rps
-            add("  pipeline / ceiling", f"1/{1 / ratio:,.0f} ({ratio:.4f})" if ratio else "0", "≥ 1/10 (aim 1/5)")
-            table[-1]["status"] = _status(ratio >= 0.1)
+            add("  pipeline / ceiling", _ratio(ratio), "≥ 1/10 (aim 1/5)", _status(ratio >= 0.1))
+        if floor_rate:
+            add("  pipeline / floor", _ratio(rate / floor_rate, floor_cost, cost))
         p95 = unloaded["click_to_screen_ms"].get("p95", float("inf"))
         add(
             f"click-to-screen unloaded p50/p95/p99 (n={unloaded['click_to_screen_ms'].get('n', 0)})",
@@ -392,14 +442,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short smoke run; writes no result unless --output")
     parser.add_argument("--output", type=Path, help="JSON file (default benchmarks/results/YYYY-MM-DD.json)")
-    parser.add_argument("--only", help="comma-separated phases: ceiling,pipeline,delivery,clients,guide,panels,startup")
+    parser.add_argument(
+        "--only", help="comma-separated phases: ceiling,floor,pipeline,delivery,clients,guide,panels,startup"
+    )
     parser.add_argument(
         "--sandbox-root",
         type=Path,
         default=ROOT,
         help="start the sandbox from this folder instead (to measure a prototype copy of sandbox/)",
     )
-    parser.add_argument("--connections", type=int, help="client connections for the ceiling and pipeline loads")
+    parser.add_argument("--connections", type=int, help="client connections for the ceiling, floor and pipeline loads")
     parser.add_argument(
         "--retries",
         type=int,
@@ -430,6 +482,7 @@ def main(argv: list[str] | None = None) -> int:
             ("guide", lambda: guide_build(settings, site)),
             ("startup", lambda: startup(settings, site)),
             ("ceiling", lambda: ceiling(settings)),
+            ("floor", lambda: floor(settings)),
             ("pipeline", lambda: pipeline(settings)),
             ("delivery", lambda: delivery(settings)),
             ("clients", lambda: clients(settings)),
