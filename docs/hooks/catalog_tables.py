@@ -22,6 +22,10 @@ turns every file into an i18n file whose ``page.file.locale`` is the language of
 Markdown source (``fr`` for ``x.fr.md``, ``en`` for ``x.en.md``, and the default
 language for a page that falls back to it). Column headers and other words come from
 ``catalog_labels.json`` next to this file.
+
+Tables come out as HTML, which the small Markdown extension below (added by ``on_config``)
+hands to Python-Markdown as raw HTML, so a table works at the top of a page as well as
+inside a content tab or an admonition. Examples and headings stay Markdown.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -69,41 +76,103 @@ def word(key: str, language: str) -> str:
         raise PluginError(f"catalog_labels.json has no '{key}' for '{language}'") from error
 
 
-# --------------------------------------------------------------------------- Markdown helpers
+# --------------------------------------------------------------------------- HTML helpers
+#
+# The tables are written as HTML, not as Markdown tables: the field reference holds some
+# 200 rows per language, and Python-Markdown's inline processing of every cell took about
+# 0.12-0.17 s of CPU per language to convert that page (about 15 ms as HTML). The HTML is
+# what Python-Markdown made of the Markdown tables (same elements, no class, so Material
+# styles them like any other table); tests/docs/test_hook.py checks that each text renders
+# as Markdown rendered it.
+
+
+def one_line(text: object) -> str:
+    """``text`` as a string on one line: a table row is one line per cell (see ``StashTables``)."""
+    value = "" if text is None else str(text)
+    return value.replace("\r", " ").replace("\n", " ")
+
+
+CODE_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)")
 
 
 def cell(text: object) -> str:
-    """Make any value safe inside a Markdown table cell."""
-    value = "" if text is None else str(text)
-    value = value.replace("\r", " ").replace("\n", " ").replace("|", "\\|")
-    return value.replace("<", "&lt;").replace(">", "&gt;")
+    """Text for a table cell as HTML: `code` spans as in Markdown, everything else escaped."""
+    value = one_line(text)
+    parts = []
+    start = 0
+    for span in CODE_SPAN.finditer(value):
+        parts.append(html.escape(value[start : span.start()], quote=False))
+        parts.append("<code>" + html.escape(span.group(2).strip(), quote=False) + "</code>")
+        start = span.end()
+    parts.append(html.escape(value[start:], quote=False))
+    return "".join(parts)
 
 
 def code(text: object) -> str:
-    value = "" if text is None else str(text)
-    if value == "":
-        return ""
-    if "|" in value:  # a pipe would split the table cell, even inside backticks
-        return "<code>" + html.escape(value).replace("|", "&#124;") + "</code>"
-    fence = "``" if "`" in value else "`"
-    pad = " " if value.startswith("`") or value.endswith("`") else ""
-    return f"{fence}{pad}{value}{pad}{fence}"
+    """A value shown as code (nothing for an empty value)."""
+    value = one_line(text)
+    return "<code>" + html.escape(value, quote=False) + "</code>" if value else ""
 
 
 def short_code(value: str, limit: int = 36) -> str:
     """A code span, cut with an ellipsis when long (the full value stays in the tooltip)."""
+    value = one_line(value)
     if len(value) <= limit:
         return code(value)
     full = html.escape(value, quote=True)
     cut = html.escape(value[: limit - 1])
-    return f'<code title="{full}">{cut}…</code>'.replace("|", "&#124;")
+    return f'<code title="{full}">{cut}…</code>'
+
+
+TABLE_CLASS = "ds24-catalog"
 
 
 def table(headers: list[str], rows: Iterable[list[str]]) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    # The wrapper lets guide.css size catalog columns without touching hand-written tables.
-    return '<div class="ds24-catalog" markdown>\n\n' + "\n".join(lines) + "\n\n</div>"
+    """An HTML table, one line per element, in a wrapper that guide.css sizes catalog columns by.
+
+    ``headers`` are plain text (labels); ``rows`` hold cells already made HTML by ``cell``,
+    ``code`` and the like.
+    """
+    lines = [f'<div class="{TABLE_CLASS}">', "<table>", "<thead>", "<tr>"]
+    lines += [f"<th>{cell(header).strip()}</th>" for header in headers]
+    lines += ["</tr>", "</thead>", "<tbody>"]
+    for row in rows:
+        lines.append("<tr>")
+        lines += [f"<td>{one_line(value).strip()}</td>" for value in row]
+        lines.append("</tr>")
+    lines += ["</tbody>", "</table>", "</div>"]
+    return "\n".join(lines)
+
+
+class StashTables(Preprocessor):
+    """Hand each generated table to Python-Markdown as one raw HTML block, at any indentation.
+
+    At the top of a page Python-Markdown would take the block as raw HTML by itself, but
+    inside a content tab or an admonition (indented) it would wrap it in a paragraph and
+    run inline processing over every cell. Stashed here, it comes out as it is, wherever
+    the marker was. Runs after fenced code is stashed and before raw HTML blocks are.
+    """
+
+    BLOCK = re.compile(
+        rf'^(?P<indent>[ \t]*)<div class="{TABLE_CLASS}">\n(?:(?P=indent)<.*\n)*?(?P=indent)</div>$', re.M
+    )
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if f'<div class="{TABLE_CLASS}">' not in text:
+            return lines
+
+        def stash(match: re.Match[str]) -> str:
+            indent = match.group("indent")
+            block = "\n".join(line[len(indent) :] for line in match.group(0).split("\n"))
+            return indent + self.md.htmlStash.store(block)
+
+        return self.BLOCK.sub(stash, text).split("\n")
+
+
+class CatalogTablesExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.preprocessors.register(StashTables(md), "ds24_catalog_tables", 22)
 
 
 def mark(confidence: str, language: str) -> str:
@@ -143,8 +212,8 @@ def render_events(language: str, category: str | None = None) -> str:
         values = {
             "event": code(event.name),
             "trigger": cell(word(f"trigger.{event.category}", language)),
-            "label": cell(event.label) or word("none", language),
-            "transaction": code(event.transaction) or word("none", language),
+            "label": cell(event.label) or cell(word("none", language)),
+            "transaction": code(event.transaction) or cell(word("none", language)),
             "meaning": cell(localised(event.description, language, f"event {event.name}")),
             "confidence": mark(event.confidence, language),
         }
@@ -187,7 +256,7 @@ def _values(field: Any, language: str, most: int | None = None) -> str:
     example = getattr(field, "example", None)
     if example not in (None, ""):
         return short_code(str(example))
-    return word("none", language)
+    return cell(word("none", language))
 
 
 @cache
@@ -207,10 +276,10 @@ def _events_cell(field: Any, language: str) -> str:
     if isinstance(names, str):
         names = [names]
     if not names:
-        return word("none", language)
+        return cell(word("none", language))
     known, categories = _event_categories()
     if known <= set(names):
-        return word("events.all", language)
+        return cell(word("events.all", language))
     parts: list[str] = []
     for category, members in categories:
         chosen = [name for name in members if name in names]
@@ -355,6 +424,14 @@ def render(markdown: str, language: str, where: str = "") -> str:
 
 
 # --------------------------------------------------------------------------- MkDocs events
+
+
+def on_config(config: Any) -> Any:
+    """Add ``StashTables`` to the build's Markdown (once: mkdocs-static-i18n calls this per language)."""
+    extensions = config["markdown_extensions"]
+    if not any(isinstance(extension, CatalogTablesExtension) for extension in extensions):
+        extensions.append(CatalogTablesExtension())
+    return config
 
 
 def on_pre_build(config: Any) -> None:
