@@ -1,16 +1,25 @@
-"""The guide build against a baseline of the same size, and the weight of the panels' assets.
+"""The guide build against two baselines of the same pages, and the weight of the panels' assets.
 
-The baseline answers "is our guide slow to build, or is MkDocs?": a generated site with the
-same Markdown files (same paths, so the same two languages and page count, and about the
-same bytes each), built with nothing but mkdocs-material and mkdocs-static-i18n — no hooks,
-no extra Markdown extensions, no extra assets. Builds alternate real/baseline so that a
-passing disturbance hits both; each is a fresh ``python -m mkdocs build`` process, as
-``make run`` does it.
+A baseline answers "is our guide slow to build, or is MkDocs?": a generated site with the
+same Markdown files (same paths, so the same two languages and page count), built with
+nothing but mkdocs-material and mkdocs-static-i18n — no hooks, no extra Markdown
+extensions, no extra assets. Two of them, differing only in how many bytes each page has:
+
+- **source-sized**: as many bytes of plain Markdown as the page's source file. The stricter
+  figure: everything our hooks add to a page (catalog tables, notices) counts as our cost.
+- **content-sized**: as many bytes as the Markdown the converter receives for the page, after
+  every ``on_page_markdown`` of the real build (recorded by one untimed build with a small
+  recording plugin). What is left is what our hooks, extensions and theme settings cost,
+  apart from how much content the guide shows.
+
+Builds alternate real / source-sized / content-sized so that a passing disturbance hits all
+three; each is a fresh ``python -m mkdocs build`` process, as ``make run`` does it.
 """
 
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import random
 import resource
@@ -91,19 +100,67 @@ plugins:
 """
 
 
-def make_baseline(folder: Path, docs: Path) -> dict[str, int]:
-    """Write the baseline site's config and pages into ``folder``."""
+def make_baseline(folder: Path, docs: Path, sizes: dict[str, int] | None = None) -> dict[str, int]:
+    """Write a baseline site's config and pages into ``folder``.
+
+    Each page gets about as many bytes as ``sizes`` gives for its path relative to ``docs``
+    (POSIX, as MkDocs' ``src_uri``), else as many as its source file.
+    """
     pages = real_pages(docs)
     total = 0
     for page in pages:
         relative = page.relative_to(docs)
+        size = (sizes or {}).get(relative.as_posix(), page.stat().st_size)
         target = folder / "docs" / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = baseline_page(relative.stem.split(".")[0].replace("-", " ").title(), page.stat().st_size, str(relative))
+        text = baseline_page(relative.stem.split(".")[0].replace("-", " ").title(), size, str(relative))
         target.write_text(text, "utf-8")
         total += len(text.encode())
     (folder / "mkdocs.yml").write_text(BASELINE_CONFIG, "utf-8")
     return {"pages": len(pages), "bytes": total}
+
+
+# Run in a fresh interpreter: load the real config as ``mkdocs build`` does, add a plugin
+# whose ``on_page_markdown`` runs after every other one, and record the bytes of Markdown
+# each page hands to the converter. Both languages (mkdocs-static-i18n builds the second one
+# from the first build's on_post_build, with the same plugins).
+RECORD_SIZES = """
+import json, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.plugins import BasePlugin, event_priority
+
+config_file, site, out = sys.argv[1:4]
+sizes = {}
+
+class RecordSizes(BasePlugin):
+    @event_priority(-10000)
+    def on_page_markdown(self, markdown, page, config, files):
+        key = page.file.src_uri
+        sizes[key] = max(sizes.get(key, 0), len(markdown.encode()))
+        return markdown
+
+config = load_config(config_file, site_dir=site)
+config.plugins["ds24-bench-record-sizes"] = RecordSizes()
+config.plugins.on_startup(command="build", dirty=False)
+try:
+    build(config)
+finally:
+    config.plugins.on_shutdown()
+with open(out, "w", encoding="utf-8") as handle:
+    json.dump(sizes, handle)
+"""
+
+
+def content_sizes(config: Path, scratch: Path, timeout: float = 180.0) -> tuple[dict[str, int], str]:
+    """Bytes of Markdown the converter receives for each page (by ``src_uri``), or an error text."""
+    out = scratch / "content-sizes.json"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-c", RECORD_SIZES, str(config), str(scratch / "sizes-site"), str(out)]
+    done = subprocess.run(command, cwd=config.parent, capture_output=True, text=True, timeout=timeout, env=env)
+    if done.returncode != 0 or not out.exists():
+        return {}, (done.stderr or done.stdout or "no sizes written")[-1500:]
+    return {str(key): int(value) for key, value in json.loads(out.read_text("utf-8")).items()}, ""
 
 
 def _children_cpu() -> float:
@@ -132,50 +189,96 @@ def _html_bytes(site: Path) -> int:
     return sum(path.stat().st_size for path in site.rglob("*.html")) if site.exists() else 0
 
 
+def _median(values: list[float]) -> float:
+    return round(statistics.median(values), 3)
+
+
 def measure_builds(runs: int, keep_site: Path) -> dict[str, Any]:
-    """Median wall (and CPU) time of ``runs`` real and ``runs`` baseline builds, alternated.
+    """Median wall (and CPU) time of ``runs`` real builds and ``runs`` of each baseline, alternated.
 
     CPU time is kept too: on a shared machine another process stretches wall time, not the
     build's own CPU time, so the CPU ratio tells whether a wall ratio is disturbed.
+
+    ``baseline_source`` and ``baseline_content`` hold each baseline's figures; the top-level
+    ``ratio_to_*`` keys are real / baseline medians. ``baseline_s``, ``ratio`` and the like
+    (no ``source``/``content`` in the name) repeat the source-sized baseline's, as before.
     """
     config = ROOT / "mkdocs.yml"
     docs = ROOT / "docs"
     real_bytes = sum(page.stat().st_size for page in real_pages(docs))
-    times: dict[str, list[float]] = {"real_s": [], "baseline_s": [], "real_cpu_s": [], "baseline_cpu_s": []}
+    real: dict[str, list[float]] = {"wall": [], "cpu": []}
     error = ""
     with tempfile.TemporaryDirectory(prefix="ds24-bench-guide-") as scratch:
         folder = Path(scratch)
-        baseline = make_baseline(folder / "baseline", docs)
+        # One untimed build of the real guide first: it records the content sizes and warms
+        # the disk cache for everyone.
+        sizes, sizes_error = content_sizes(config, folder)
+        baselines: dict[str, dict[str, Any]] = {
+            "source": {"made": make_baseline(folder / "baseline-source", docs)},
+        }
+        if sizes:
+            baselines["content"] = {"made": make_baseline(folder / "baseline-content", docs, sizes)}
+        for item in baselines.values():
+            item["wall"], item["cpu"] = [], []
         for attempt in range(runs):
             real_site = keep_site if attempt == runs - 1 else folder / f"real-{attempt}"
             wall, cpu, failure = build(config, real_site)
             if failure:
                 error = failure
                 break
-            times["real_s"].append(wall)
-            times["real_cpu_s"].append(cpu)
-            baseline_site = folder / f"baseline-{attempt}"
-            wall, cpu, failure = build(folder / "baseline" / "mkdocs.yml", baseline_site)
-            if failure:
-                error = "baseline: " + failure
+            real["wall"].append(wall)
+            real["cpu"].append(cpu)
+            for name, item in baselines.items():
+                baseline_config = folder / f"baseline-{name}" / "mkdocs.yml"
+                wall, cpu, failure = build(baseline_config, folder / f"site-{name}-{attempt}")
+                if failure:
+                    error = f"baseline {name}: " + failure
+                    break
+                item["wall"].append(wall)
+                item["cpu"].append(cpu)
+            if error:
                 break
-            times["baseline_s"].append(wall)
-            times["baseline_cpu_s"].append(cpu)
+        complete = len(real["wall"]) == runs and all(len(item["wall"]) == runs for item in baselines.values())
+        figures: dict[str, dict[str, Any]] = {}
+        for name, item in baselines.items():
+            figures[name] = {
+                "markdown_bytes": item["made"]["bytes"],
+                "html_bytes": _html_bytes(folder / f"site-{name}-{runs - 1}"),
+                "wall_s": [round(value, 3) for value in item["wall"]],
+                "cpu_s": [round(value, 3) for value in item["cpu"]],
+            }
+        source = figures["source"]
         result: dict[str, Any] = {
-            "pages": baseline["pages"],
+            "pages": baselines["source"]["made"]["pages"],
             "real_markdown_bytes": real_bytes,
-            "baseline_markdown_bytes": baseline["bytes"],
+            "real_content_markdown_bytes": sum(sizes.values()) if sizes else None,
+            "baseline_markdown_bytes": source["markdown_bytes"],
             "real_html_bytes": _html_bytes(keep_site),
-            "baseline_html_bytes": _html_bytes(folder / f"baseline-{runs - 1}"),
+            "baseline_html_bytes": source["html_bytes"],
             "html_files_built": len(list(keep_site.rglob("*.html"))) if keep_site.exists() else 0,
-            **{key: [round(value, 3) for value in values] for key, values in times.items()},
+            "real_s": [round(value, 3) for value in real["wall"]],
+            "baseline_s": source["wall_s"],
+            "real_cpu_s": [round(value, 3) for value in real["cpu"]],
+            "baseline_cpu_s": source["cpu_s"],
+            "baseline_source": source,
+            "baseline_content": figures.get("content", {"error": "content sizes not recorded: " + sizes_error}),
+            "content_sizes": sizes,
             "error": error,
         }
-    if len(times["real_s"]) == runs and len(times["baseline_s"]) == runs:
-        for key, values in times.items():
-            result[key.replace("_s", "_median_s")] = round(statistics.median(values), 3)
-        result["ratio"] = round(result["real_median_s"] / result["baseline_median_s"], 3)
-        result["cpu_ratio"] = round(result["real_cpu_median_s"] / result["baseline_cpu_median_s"], 3)
+    if complete:
+        result["real_median_s"] = _median(real["wall"])
+        result["real_cpu_median_s"] = _median(real["cpu"])
+        for name, item in figures.items():
+            item["median_s"] = _median(item["wall_s"])
+            item["cpu_median_s"] = _median(item["cpu_s"])
+            item["ratio"] = round(result["real_median_s"] / item["median_s"], 3)
+            item["cpu_ratio"] = round(result["real_cpu_median_s"] / item["cpu_median_s"], 3)
+            result[f"ratio_to_{name}_baseline"] = item["ratio"]
+            result[f"cpu_ratio_to_{name}_baseline"] = item["cpu_ratio"]
+        result["baseline_median_s"] = source["median_s"]
+        result["baseline_cpu_median_s"] = source["cpu_median_s"]
+        result["ratio"] = source["ratio"]
+        result["cpu_ratio"] = source["cpu_ratio"]
     return result
 
 
