@@ -54,9 +54,6 @@ class ConnectionSlots:
             else:
                 self._entries[connection] = (semaphore, users - 1)
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
 
 class Dispatcher:
     def __init__(
