@@ -42,7 +42,8 @@ class ConnectionSlots:
 
     @contextlib.asynccontextmanager
     async def take(self, connection: tuple[str, str]) -> AsyncIterator[None]:
-        semaphore, users = self._entries.get(connection, (asyncio.Semaphore(self.size), 0))
+        entry = self._entries.get(connection)
+        semaphore, users = entry if entry else (asyncio.Semaphore(self.size), 0)
         self._entries[connection] = (semaphore, users + 1)
         try:
             async with semaphore:
