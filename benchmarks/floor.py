@@ -31,7 +31,7 @@ from benchmarks.reference import sandbox_uvicorn_settings
 from sandbox.delivery import client
 from sandbox.ipn import form, signing
 from sandbox.services.dispatcher import DELIVERY_HEADER
-from sandbox.vendor import examples
+from sandbox.digistore24 import examples
 from sandbox.web.stream import Broker
 
 PASSPHRASE = "bench-passphrase"

@@ -346,11 +346,11 @@ def render_fields(language: str, group: str | None = None, names: str | None = N
 
 def render_example(language: str, event: str, action: str | None = None) -> str:
     try:
-        examples = _module("sandbox.vendor.examples")
+        examples = _module("sandbox.digistore24.examples")
         example_payload: Callable[..., dict[str, str]] = examples.example_payload
     except (ImportError, AttributeError) as error:
         raise PluginError(
-            "the marker <!-- ds24:example ... --> needs sandbox.vendor.examples.example_payload"
+            "the marker <!-- ds24:example ... --> needs sandbox.digistore24.examples.example_payload"
             f"(event, action=None), which cannot be loaded: {error}"
         ) from error
     events = _module("sandbox.ipn.events")

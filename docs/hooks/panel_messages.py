@@ -77,7 +77,7 @@ def examples() -> dict[str, dict[str, str]]:
     root = str(REPO_ROOT)
     if root not in sys.path:
         sys.path.insert(0, root)
-    module = importlib.import_module("sandbox.vendor.examples")
+    module = importlib.import_module("sandbox.digistore24.examples")
     found = {}
     for trigger, ((event, action), names) in EXAMPLES.items():
         payload = module.example_payload(event, action)

@@ -15,13 +15,13 @@ from sandbox.services.limits import UNLIMITED, Limits
 from sandbox.services.notifier import Notify, silent
 from sandbox.storage.database import Database
 from sandbox.storage.store import Store, workspace_of
-from sandbox.vendor import connections, etickets, identifiers, orders, payloads, people, products
-from sandbox.vendor.affiliates import Affiliate
-from sandbox.vendor.connections import Connection
-from sandbox.vendor.etickets import Eticket
-from sandbox.vendor.orders import Order, OrderItem
-from sandbox.vendor.payloads import Merchant
-from sandbox.vendor.products import Product
+from sandbox.digistore24 import connections, etickets, identifiers, orders, payloads, people, products
+from sandbox.digistore24.affiliates import Affiliate
+from sandbox.digistore24.connections import Connection
+from sandbox.digistore24.etickets import Eticket
+from sandbox.digistore24.orders import Order, OrderItem
+from sandbox.digistore24.payloads import Merchant
+from sandbox.digistore24.products import Product
 
 MAX_FOLLOW_UPS = 24
 MAX_TICKETS = 10

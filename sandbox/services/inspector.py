@@ -44,7 +44,7 @@ from sandbox.services.account import Account
 from sandbox.services.limits import QuotaExceeded
 from sandbox.services.workbench import Answer, Workbench, field_diff, forced_answer, is_empty, unsigned
 from sandbox.services.zapier import ZapierAccount
-from sandbox.vendor.connections import Connection, mask
+from sandbox.digistore24.connections import Connection, mask
 
 VALID = "valid"
 CONNECTION_TEST = "connection_test"

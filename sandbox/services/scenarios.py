@@ -8,8 +8,8 @@ from sandbox import i18n
 from sandbox.errors import InputError, NotFound
 from sandbox.services.account import Account
 from sandbox.services.zapier import ZapierAccount
-from sandbox.vendor import people
-from sandbox.vendor.products import Product
+from sandbox.digistore24 import people
+from sandbox.digistore24.products import Product
 from sandbox.zapier import actions, scenarios
 
 

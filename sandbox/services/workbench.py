@@ -21,7 +21,7 @@ from sandbox.ipn import form, signing
 from sandbox.services.account import Account
 from sandbox.services.limits import QuotaExceeded
 from sandbox.storage.inbound import WorkbenchStore
-from sandbox.vendor.connections import Connection
+from sandbox.digistore24.connections import Connection
 from sandbox.zapier.actions import to_csv
 
 # --- forced receiver behaviour ---------------------------------------------------------------

@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from sandbox.errors import InputError, NotFound
 from sandbox.ipn import events
-from sandbox.vendor import orders
+from sandbox.digistore24 import orders
 from sandbox.web import requests, views
 from sandbox.web.context import Context, account_for, context
 from sandbox.web.errors import language

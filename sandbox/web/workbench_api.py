@@ -17,7 +17,7 @@ from sandbox.services.dispatcher import DELIVERY_HEADER
 from sandbox.services.inspector import Inspector, Received
 from sandbox.services.workbench import Behaviour, Workbench, is_built_in
 from sandbox.storage.store import workspace_of
-from sandbox.vendor.connections import Connection
+from sandbox.digistore24.connections import Connection
 from sandbox.web import requests
 from sandbox.web.context import account_for, context, zapier_for
 from sandbox.web.errors import language

@@ -90,12 +90,12 @@ def test_example_marker_explains_a_missing_examples_module(hook: ModuleType, mon
     real = hook._module
 
     def without_examples(name: str) -> ModuleType:
-        if name == "sandbox.vendor.examples":
-            raise ModuleNotFoundError("No module named 'sandbox.vendor.examples'")
+        if name == "sandbox.digistore24.examples":
+            raise ModuleNotFoundError("No module named 'sandbox.digistore24.examples'")
         return real(name)
 
     monkeypatch.setattr(hook, "_module", without_examples)
-    with pytest.raises(PluginError, match=r"needs sandbox\.vendor\.examples\.example_payload"):
+    with pytest.raises(PluginError, match=r"needs sandbox\.digistore24\.examples\.example_payload"):
         hook.render("<!-- ds24:example event=on_payment -->", "fr", where="x.fr.md")
 
 
@@ -276,9 +276,9 @@ def test_labels_exist_in_both_languages_for_the_whole_catalog() -> None:
 
 
 def test_example_marker_renders_a_real_payload(hook: ModuleType) -> None:
-    """Runs once the lead's ``sandbox.vendor.examples`` exists; the guide then shows real examples."""
-    if importlib.util.find_spec("sandbox.vendor.examples") is None:
-        pytest.skip("sandbox.vendor.examples is not written yet")
+    """Runs once the lead's ``sandbox.digistore24.examples`` exists; the guide then shows real examples."""
+    if importlib.util.find_spec("sandbox.digistore24.examples") is None:
+        pytest.skip("sandbox.digistore24.examples is not written yet")
     out = hook.render("<!-- ds24:example event=on_payment -->", "fr")
     assert "```{ .text .ds24-example }" in out and "event=on_payment" in out and "api_mode=test" in out
     ticket = hook.render("<!-- ds24:example event=eticket action=create -->", "en")

@@ -9,7 +9,7 @@ import pytest
 
 from sandbox import i18n
 from sandbox.ipn import events
-from sandbox.vendor import orders
+from sandbox.digistore24 import orders
 
 
 def test_health_names_the_file_database(module_api: httpx.Client) -> None:

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from sandbox.errors import InputError
-from sandbox.vendor import products
-from sandbox.vendor.products import Product
+from sandbox.digistore24 import products
+from sandbox.digistore24.products import Product
 
 VALID = {"name": "Cours de guitare", "billing_type": "single_payment", "price": "49.00"}
 

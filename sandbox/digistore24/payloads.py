@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sandbox.vendor.affiliates import Affiliate
-from sandbox.vendor.etickets import Eticket
-from sandbox.vendor.orders import Order, Transaction, split_vat
-from sandbox.vendor.people import Person
+from sandbox.digistore24.affiliates import Affiliate
+from sandbox.digistore24.etickets import Eticket
+from sandbox.digistore24.orders import Order, Transaction, split_vat
+from sandbox.digistore24.people import Person
 
 IPN_VERSION = "1.6"
 CHECKOUT = "https://www.checkout-ds24.com"

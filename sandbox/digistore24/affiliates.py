@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sandbox.vendor.people import Person
+from sandbox.digistore24.people import Person
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from sandbox.errors import Conflict, InputError
-from sandbox.vendor.people import Person
-from sandbox.vendor.products import Product
+from sandbox.digistore24.people import Person
+from sandbox.digistore24.products import Product
 
 PLAN_TYPES = ("subscription", "installment")
 MAX_UPSELLS = 3  # an order is one sale plus up to three upsells

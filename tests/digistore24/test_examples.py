@@ -6,7 +6,7 @@ import pytest
 
 from sandbox.errors import Conflict
 from sandbox.ipn import events, fields, signing
-from sandbox.vendor.examples import PASSPHRASE, example_payload
+from sandbox.digistore24.examples import PASSPHRASE, example_payload
 
 
 @pytest.mark.parametrize("event", [event.name for event in events.events()])

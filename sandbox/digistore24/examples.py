@@ -7,9 +7,9 @@ build; the signature is real: ``sha_sign`` verifies with :data:`PASSPHRASE`.
 from __future__ import annotations
 
 from sandbox.ipn import signing
-from sandbox.vendor import etickets, orders, payloads, people, products
-from sandbox.vendor.affiliates import Affiliate
-from sandbox.vendor.orders import Order
+from sandbox.digistore24 import etickets, orders, payloads, people, products
+from sandbox.digistore24.affiliates import Affiliate
+from sandbox.digistore24.orders import Order
 
 PASSPHRASE = "exemple-phrase-secrete"
 MERCHANT = payloads.Merchant("31415926", "boutique_sandbox")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 
-from sandbox.vendor import identifiers, people
+from sandbox.digistore24 import identifiers, people
 
 
 def test_the_same_seed_gives_the_same_person_and_another_seed_another() -> None:

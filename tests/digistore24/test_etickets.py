@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sandbox.errors import Conflict, InputError
-from sandbox.vendor import etickets
-from sandbox.vendor.etickets import Eticket
+from sandbox.digistore24 import etickets
+from sandbox.digistore24.etickets import Eticket
 
 CREATED = "2025-03-14 09:00:00"
 LATER = "2025-03-15 10:30:00"

@@ -6,8 +6,8 @@ import pytest
 
 from sandbox.errors import InputError
 from sandbox.ipn import events
-from sandbox.vendor import connections
-from sandbox.vendor.connections import Connection
+from sandbox.digistore24 import connections
+from sandbox.digistore24.connections import Connection
 
 KNOWN = {"111111", "222222"}
 VALID = {"url": "https://example.com/ipn", "passphrase": "s3cret-phrase"}
