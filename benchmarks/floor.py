@@ -29,9 +29,9 @@ from starlette.routing import Route
 
 from benchmarks.reference import sandbox_uvicorn_settings
 from sandbox.delivery import client
+from sandbox.digistore24 import examples
 from sandbox.ipn import form, signing
 from sandbox.services.dispatcher import DELIVERY_HEADER
-from sandbox.digistore24 import examples
 from sandbox.web.stream import Broker
 
 PASSPHRASE = "bench-passphrase"

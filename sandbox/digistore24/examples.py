@@ -6,10 +6,10 @@ build; the signature is real: ``sha_sign`` verifies with :data:`PASSPHRASE`.
 
 from __future__ import annotations
 
-from sandbox.ipn import signing
 from sandbox.digistore24 import etickets, orders, payloads, people, products
 from sandbox.digistore24.affiliates import Affiliate
 from sandbox.digistore24.orders import Order
+from sandbox.ipn import signing
 
 PASSPHRASE = "exemple-phrase-secrete"
 MERCHANT = payloads.Merchant("31415926", "boutique_sandbox")

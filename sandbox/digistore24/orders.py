@@ -11,9 +11,9 @@ from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from sandbox.errors import Conflict, InputError
 from sandbox.digistore24.people import Person
 from sandbox.digistore24.products import Product
+from sandbox.errors import Conflict, InputError
 
 PLAN_TYPES = ("subscription", "installment")
 MAX_UPSELLS = 3  # an order is one sale plus up to three upsells

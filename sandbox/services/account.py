@@ -9,12 +9,6 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from sandbox.errors import InputError, NotFound
-from sandbox.ipn import form, signing
-from sandbox.services.limits import UNLIMITED, Limits
-from sandbox.services.notifier import Notify, silent
-from sandbox.storage.database import Database
-from sandbox.storage.store import Store, workspace_of
 from sandbox.digistore24 import connections, etickets, identifiers, orders, payloads, people, products
 from sandbox.digistore24.affiliates import Affiliate
 from sandbox.digistore24.connections import Connection
@@ -22,6 +16,12 @@ from sandbox.digistore24.etickets import Eticket
 from sandbox.digistore24.orders import Order, OrderItem
 from sandbox.digistore24.payloads import Merchant
 from sandbox.digistore24.products import Product
+from sandbox.errors import InputError, NotFound
+from sandbox.ipn import form, signing
+from sandbox.services.limits import UNLIMITED, Limits
+from sandbox.services.notifier import Notify, silent
+from sandbox.storage.database import Database
+from sandbox.storage.store import Store, workspace_of
 
 MAX_FOLLOW_UPS = 24
 MAX_TICKETS = 10

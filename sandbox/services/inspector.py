@@ -38,13 +38,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sandbox import i18n
+from sandbox.digistore24.connections import Connection, mask
 from sandbox.errors import Conflict, NotFound
 from sandbox.ipn import events, form, signing
 from sandbox.services.account import Account
 from sandbox.services.limits import QuotaExceeded
 from sandbox.services.workbench import Answer, Workbench, field_diff, forced_answer, is_empty, unsigned
 from sandbox.services.zapier import ZapierAccount
-from sandbox.digistore24.connections import Connection, mask
 
 VALID = "valid"
 CONNECTION_TEST = "connection_test"

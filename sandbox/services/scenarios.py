@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox import i18n
+from sandbox.digistore24 import people
+from sandbox.digistore24.products import Product
 from sandbox.errors import InputError, NotFound
 from sandbox.services.account import Account
 from sandbox.services.zapier import ZapierAccount
-from sandbox.digistore24 import people
-from sandbox.digistore24.products import Product
 from sandbox.zapier import actions, scenarios
 
 

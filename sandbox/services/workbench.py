@@ -16,12 +16,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sandbox import i18n
+from sandbox.digistore24.connections import Connection
 from sandbox.errors import InputError, NotFound
 from sandbox.ipn import form, signing
 from sandbox.services.account import Account
 from sandbox.services.limits import QuotaExceeded
 from sandbox.storage.inbound import WorkbenchStore
-from sandbox.digistore24.connections import Connection
 from sandbox.zapier.actions import to_csv
 
 # --- forced receiver behaviour ---------------------------------------------------------------

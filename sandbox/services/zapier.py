@@ -13,11 +13,11 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from sandbox.digistore24.connections import Connection
 from sandbox.errors import Conflict, InputError, NotFound
 from sandbox.ipn import events, form
 from sandbox.services.account import Account
 from sandbox.storage.store import ZapierStore
-from sandbox.digistore24.connections import Connection
 from sandbox.zapier import actions, defaults, receiver, samples, templates, triggers
 from sandbox.zapier import zaps as zap_rules
 from sandbox.zapier.reasons import ZapierError

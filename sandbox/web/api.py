@@ -8,9 +8,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
+from sandbox.digistore24 import orders
 from sandbox.errors import InputError, NotFound
 from sandbox.ipn import events
-from sandbox.digistore24 import orders
 from sandbox.web import requests, views
 from sandbox.web.context import Context, account_for, context
 from sandbox.web.errors import language

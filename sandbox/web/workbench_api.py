@@ -11,13 +11,13 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from sandbox import i18n
+from sandbox.digistore24.connections import Connection
 from sandbox.errors import InputError
 from sandbox.services import inspector as inspection
 from sandbox.services.dispatcher import DELIVERY_HEADER
 from sandbox.services.inspector import Inspector, Received
 from sandbox.services.workbench import Behaviour, Workbench, is_built_in
 from sandbox.storage.store import workspace_of
-from sandbox.digistore24.connections import Connection
 from sandbox.web import requests
 from sandbox.web.context import account_for, context, zapier_for
 from sandbox.web.errors import language

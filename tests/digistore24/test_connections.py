@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.errors import InputError
-from sandbox.ipn import events
 from sandbox.digistore24 import connections
 from sandbox.digistore24.connections import Connection
+from sandbox.errors import InputError
+from sandbox.ipn import events
 
 KNOWN = {"111111", "222222"}
 VALID = {"url": "https://example.com/ipn", "passphrase": "s3cret-phrase"}

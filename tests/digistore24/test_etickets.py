@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.errors import Conflict, InputError
 from sandbox.digistore24 import etickets
 from sandbox.digistore24.etickets import Eticket
+from sandbox.errors import Conflict, InputError
 
 CREATED = "2025-03-14 09:00:00"
 LATER = "2025-03-15 10:30:00"

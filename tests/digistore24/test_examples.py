@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from sandbox.digistore24.examples import PASSPHRASE, example_payload
 from sandbox.errors import Conflict
 from sandbox.ipn import events, fields, signing
-from sandbox.digistore24.examples import PASSPHRASE, example_payload
 
 
 @pytest.mark.parametrize("event", [event.name for event in events.events()])

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from sandbox.errors import Conflict, InputError
 from sandbox.digistore24 import orders, people, products
 from sandbox.digistore24.orders import Order, OrderItem, Step
+from sandbox.errors import Conflict, InputError
 
 NOW = "2025-03-14 09:26:53"
 SINGLE = products.build("111111", {"name": "Formation", "billing_type": "single_payment", "price": "49.00"})

@@ -9,11 +9,11 @@ from decimal import Decimal
 
 import pytest
 
-from sandbox.ipn import fields as catalog
-from sandbox.ipn import signing
 from sandbox.digistore24 import etickets, orders, payloads, people, products
 from sandbox.digistore24.affiliates import Affiliate
 from sandbox.digistore24.orders import OrderItem
+from sandbox.ipn import fields as catalog
+from sandbox.ipn import signing
 
 MERCHANT = payloads.Merchant("12345678", "boutique_test")
 NOW = "2025-03-14 09:26:53"

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from sandbox.errors import InputError
 from sandbox.digistore24 import products
 from sandbox.digistore24.products import Product
+from sandbox.errors import InputError
 
 VALID = {"name": "Cours de guitare", "billing_type": "single_payment", "price": "49.00"}
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sandbox.i18n import LANGUAGES, placeholders
 from sandbox.digistore24.products import BILLING_TYPES
+from sandbox.i18n import LANGUAGES, placeholders
 from sandbox.zapier import actions, receiver
 from sandbox.zapier import zaps as zap_rules
 from tests.docs.conftest import DOCS, ROOT

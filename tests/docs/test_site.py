@@ -256,8 +256,8 @@ def shown_examples(html: str) -> list[dict[str, str]]:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_examples_are_real_signed_messages_in_the_page_language(site: Path, language: str) -> None:
-    from sandbox.ipn import signing
     from sandbox.digistore24 import examples
+    from sandbox.ipn import signing
 
     labels = json.loads(read(Path(__file__).resolve().parents[2] / "docs" / "hooks" / "catalog_labels.json"))
     html = built_html(site, Page("reference/events"), language)

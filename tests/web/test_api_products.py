@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from sandbox import i18n
-from sandbox.ipn import events
 from sandbox.digistore24 import orders
+from sandbox.ipn import events
 
 
 def test_health_names_the_file_database(module_api: httpx.Client) -> None:
